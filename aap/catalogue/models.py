@@ -1,0 +1,137 @@
+"""Le catalogue chargé en base : éditions, axes (thématiques), dispositifs, sessions d'appel.
+
+Les règles détaillées d'une fiche restent des données : `Dispositif.regles` contient la fiche validée
+par `aap.catalogue.schema.Fiche` et `Dispositif.fiche` la relit typée.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from django.db import models
+from django.utils import timezone
+
+from aap.catalogue.schema import Fiche
+from aap.core.models import Territoire
+
+
+class Edition(models.Model):
+    annee = models.PositiveSmallIntegerField("année", unique=True)
+    libelle = models.CharField("libellé", max_length=255)
+    source = models.TextField("source", blank=True)
+    empreinte = models.CharField("empreinte SHA-256 des fichiers chargés", max_length=64)
+    chargee_le = models.DateTimeField("chargée le", default=timezone.now)
+
+    class Meta:
+        ordering = ["-annee"]
+        verbose_name = "édition"
+
+    def __str__(self) -> str:
+        return f"Appel à projets {self.annee}"
+
+
+class Axe(models.Model):
+    """Axe du règlement, appelé « thématique » dans les délibérations."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="axes")
+    numero = models.PositiveSmallIntegerField("numéro")
+    libelle = models.CharField("libellé", max_length=255)
+    objectifs = models.JSONField("objectifs", default=list, blank=True)
+
+    class Meta:
+        ordering = ["edition", "numero"]
+        constraints = [models.UniqueConstraint(fields=["edition", "numero"], name="axe_unique_par_edition")]
+
+    def __str__(self) -> str:
+        return f"Axe {self.numero} : {self.libelle}"
+
+
+class DispositifQuerySet(models.QuerySet["Dispositif"]):
+    def for_user(self, user: object) -> DispositifQuerySet:
+        """Le catalogue est public : tout le monde voit tous les dispositifs."""
+        return self
+
+    def detailles(self) -> DispositifQuerySet:
+        return self.exclude(fiche_code="")
+
+
+class Dispositif(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="dispositifs")
+    axe = models.ForeignKey(Axe, on_delete=models.PROTECT, related_name="dispositifs")
+    code = models.CharField("code", max_length=10)
+    slug = models.SlugField("identifiant stable", max_length=120)
+    ordre = models.PositiveSmallIntegerField("ordre", default=0)
+    titre = models.CharField("titre", max_length=255)
+    periode_libelle = models.CharField("période de réalisation", max_length=255)
+    periode_debut = models.DateField("début de période", null=True, blank=True)
+    periode_fin = models.DateField("fin de période", null=True, blank=True)
+    description = models.TextField("description", blank=True)
+    fiche_code = models.CharField("fiche détaillée", max_length=4, blank=True)
+    modele_financement = models.CharField("modèle de financement", max_length=60, blank=True)
+    territoires = models.ManyToManyField(Territoire, related_name="dispositifs", blank=True)
+    regles = models.JSONField("règles de la fiche (validées)", default=dict, blank=True)
+    choix = models.JSONField("choix d'interprétation", default=list, blank=True)
+
+    objects = DispositifQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition", "axe__numero", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "code"], name="dispositif_code_unique"),
+            models.UniqueConstraint(fields=["edition", "slug"], name="dispositif_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.titre}"
+
+    @property
+    def est_detaille(self) -> bool:
+        return bool(self.fiche_code)
+
+    @cached_property
+    def fiche(self) -> Fiche | None:
+        """La fiche typée (sessions, financement, échéancier…), ou None si la fiche n'est pas publiée."""
+        return Fiche.model_validate(self.regles) if self.regles else None
+
+
+class SessionAppelQuerySet(models.QuerySet["SessionAppel"]):
+    def ouvertes(self, at: datetime.datetime | None = None) -> SessionAppelQuerySet:
+        day = timezone.localdate(at) if at else timezone.localdate()
+        return self.filter(ouverture__lte=day, cloture__gte=day)
+
+
+class SessionAppel(models.Model):
+    """Fenêtre de dépôt d'un dispositif ; la date de clôture est incluse (heure de Paris)."""
+
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.CASCADE, related_name="sessions")
+    numero = models.PositiveSmallIntegerField("numéro")
+    ouverture = models.DateField("ouverture")
+    cloture = models.DateField("clôture (incluse)")
+    restriction = models.TextField("restriction", blank=True)
+    demonstration = models.BooleanField(
+        "session de démonstration",
+        default=False,
+        help_text="Ajoutée par les données de démonstration, hors délibération.",
+    )
+
+    objects = SessionAppelQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["dispositif", "numero"]
+        verbose_name = "session d'appel"
+        verbose_name_plural = "sessions d'appel"
+        constraints = [
+            models.UniqueConstraint(fields=["dispositif", "numero"], name="session_unique"),
+            models.CheckConstraint(
+                name="session_cloture_apres_ouverture", condition=models.Q(cloture__gte=models.F("ouverture"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.numero} du {self.ouverture:%d/%m/%Y} au {self.cloture:%d/%m/%Y}"
+
+    def est_ouverte(self, at: datetime.datetime | None = None) -> bool:
+        """Ouverte du jour d'ouverture 00:00 au jour de clôture 23:59:59, heure de Paris."""
+        day = timezone.localdate(at) if at else timezone.localdate()
+        return self.ouverture <= day <= self.cloture

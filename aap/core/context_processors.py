@@ -1,0 +1,27 @@
+from django.http import HttpRequest
+from django.urls import reverse
+
+from aap.core.models import Role
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Menu principal selon le rôle (l'autorisation réelle est vérifiée par chaque vue)."""
+    user = getattr(request, "user", None)
+    items = [("Appels à projets", reverse("catalogue:appels_ouverts"))]
+    if user is not None and user.is_authenticated:
+        if user.role == Role.PORTEUR:
+            items += [
+                ("Mes demandes", reverse("demandes:mes_demandes")),
+                ("Mes structures", reverse("structures:mes_structures")),
+            ]
+        else:
+            items += [("Demandes", reverse("demandes:agent_liste"))]
+            if user.est_dpid:
+                items += [
+                    ("Demandes de compte", reverse("structures:demandes_compte")),
+                    ("Structures", reverse("structures:agent_liste")),
+                ]
+            if user.role == Role.ADMIN:
+                items += [("Journal", reverse("core:journal"))]
+    path = request.path
+    return {"nav_items": [(label, url, path.startswith(url) and url != "/") for label, url in items]}

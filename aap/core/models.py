@@ -1,0 +1,125 @@
+"""Utilisateurs, rôles, territoires et journal d'audit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PORTEUR = "porteur", "Porteur de projet"
+    INSTRUCTEUR = "instructeur", "Agent DPID – instructeur"
+    GESTIONNAIRE = "gestionnaire", "Agent DPID – gestionnaire"
+    SLAI = "slai", "Agent SLAI"
+    FINANCES = "finances", "Agent finances"
+    ADMIN = "admin", "Administrateur"
+
+
+#: Rôles des agents du Département (tout sauf porteur).
+AGENT_ROLES = frozenset({Role.INSTRUCTEUR, Role.GESTIONNAIRE, Role.SLAI, Role.FINANCES, Role.ADMIN})
+#: Agents DPID qui voient toutes les demandes du département.
+DPID_ROLES = frozenset({Role.INSTRUCTEUR, Role.GESTIONNAIRE, Role.ADMIN})
+
+
+class Territoire(models.Model):
+    """Un des 9 territoires MDS, ou le périmètre « Département » des opérations départementales."""
+
+    code = models.SlugField("code", max_length=40, unique=True)
+    nom = models.CharField("nom", max_length=80, unique=True)
+    ordre = models.PositiveSmallIntegerField("ordre d'affichage", default=0)
+    est_departement = models.BooleanField("périmètre départemental", default=False)
+    bassin_minier = models.BooleanField("bassin minier (ERBM)", default=False)
+
+    class Meta:
+        ordering = ["ordre", "nom"]
+        verbose_name = "territoire"
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class AapUserManager(UserManager["User"]):
+    def agents(self) -> models.QuerySet[User]:
+        return self.filter(role__in=AGENT_ROLES)
+
+
+class User(AbstractUser):
+    """Un compte : porteur (membre d'une ou plusieurs structures) ou agent du Département.
+
+    L'identifiant de connexion est l'adresse électronique.
+    """
+
+    username = None
+    email = models.EmailField("adresse électronique", unique=True)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.PORTEUR)
+    territoire = models.ForeignKey(
+        Territoire,
+        verbose_name="territoire (agent SLAI)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agents",
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = AapUserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                name="slai_a_un_territoire",
+                condition=~models.Q(role="slai") | models.Q(territoire__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def est_agent(self) -> bool:
+        return self.role in AGENT_ROLES
+
+    @property
+    def est_dpid(self) -> bool:
+        return self.role in DPID_ROLES
+
+    @property
+    def est_porteur(self) -> bool:
+        return self.role == Role.PORTEUR
+
+
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    def for_object(self, obj: models.Model) -> AuditLogQuerySet:
+        return self.filter(cible_type=ContentType.objects.get_for_model(obj), cible_id=str(obj.pk))
+
+
+class AuditLog(models.Model):
+    """Qui a fait quoi, quand, sur quel objet : changements d'état et consultations de dossiers."""
+
+    horodatage = models.DateTimeField("horodatage", auto_now_add=True, db_index=True)
+    acteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="acteur", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField("action", max_length=80, db_index=True)
+    cible_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    cible_id = models.CharField(max_length=64, blank=True)
+    cible_repr = models.CharField("objet", max_length=255, blank=True)
+    structure_id = models.BigIntegerField("structure concernée", null=True, blank=True, db_index=True)
+    details = models.JSONField("détails", default=dict, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-horodatage", "-id"]
+        verbose_name = "entrée du journal"
+        verbose_name_plural = "journal d'audit"
+        indexes = [models.Index(fields=["cible_type", "cible_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.horodatage:%d/%m/%Y %H:%M} {self.acteur} {self.action} {self.cible_repr}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemandesConfig(AppConfig):
+    verbose_name = "demandes de subvention"
+    name = "aap.demandes"
