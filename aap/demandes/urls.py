@@ -7,4 +7,5 @@ _t = TemplateView.as_view(template_name="base.html")
 urlpatterns = [
     path("mes-demandes/", _t, name="mes_demandes"),
     path("agents/", _t, name="agent_liste"),
+    path("nouvelle/", _t, name="nouvelle"),
 ]
