@@ -1,0 +1,1 @@
+"""Données de démonstration générées (Faker fr_FR) : aucune donnée personnelle réelle."""
