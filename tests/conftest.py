@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from aap.core.models import Role, User
+import pytest
+from django.conf import settings as django_settings
+
+from aap.core.models import Role, Territoire, User
+from aap.core.territoires import ensure_territoires
 from tests.factories import MembreFactory, StructureFactory, UserFactory, territoire
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # whitenoise avertit si STATIC_ROOT n'existe pas encore (clone neuf, collectstatic jamais lancé).
+    Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
 def _db_et_medias(db, settings, tmp_path):
+    # Les tests « transactionnels » (navigateur) vident les tables, référentiel compris : on le remet.
+    ensure_territoires(Territoire)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {

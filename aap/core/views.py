@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -9,8 +10,22 @@ from aap.core.pagination import paginate
 from aap.core.permissions import role_required
 
 
+class ConnexionForm(AuthenticationForm):
+    """Sans `autofocus` : le lecteur d'écran commence en haut de page, comme partout ailleurs."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Adresse électronique ou mot de passe incorrect.",
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
 class ConnexionView(auth_views.LoginView):
     template_name = "core/connexion.html"
+    authentication_form = ConnexionForm
     redirect_authenticated_user = True
 
 
