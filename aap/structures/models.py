@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from aap.core.models import Role, Territoire, User
+from aap.structures.validators import masquer_iban
 
 
 class FormeJuridique(models.TextChoices):
@@ -63,6 +67,12 @@ class Structure(models.Model):
     iban = models.CharField("IBAN", max_length=34, blank=True)
     bic = models.CharField("BIC", max_length=11, blank=True)
     label_referent_62 = models.BooleanField("labellisée Référent 62 (ou en moratoire)", default=False)
+    soumise_cac = models.BooleanField(
+        "la structure a un commissaire aux comptes",
+        default=False,
+        help_text="Obligatoire notamment pour une association qui reçoit plus de 153 000 € de subventions publiques "
+        "par an : le rapport du commissaire aux comptes est alors une pièce exigée.",
+    )
     creee_le = models.DateTimeField("créée le", default=timezone.now)
 
     objects = StructureQuerySet.as_manager()
@@ -78,11 +88,28 @@ class Structure(models.Model):
     def representant(self) -> str:
         return f"{self.representant_civilite} {self.representant_prenom} {self.representant_nom}"
 
+    @property
+    def iban_masque(self) -> str:
+        return masquer_iban(self.iban)
+
+    @property
+    def iban_fin(self) -> str:
+        return self.iban[-4:] if self.iban else ""
+
 
 class RoleMembre(models.TextChoices):
     REPRESENTANT_LEGAL = "representant_legal", "Représentant légal"
     GESTIONNAIRE = "gestionnaire", "Gestionnaire des demandes"
     LECTEUR = "lecteur", "Lecture seule"
+
+
+#: Rôles qui peuvent modifier le profil, déposer des pièces et écrire les demandes.
+ROLES_ECRITURE = frozenset({RoleMembre.REPRESENTANT_LEGAL, RoleMembre.GESTIONNAIRE})
+
+
+class MembreQuerySet(models.QuerySet["Membre"]):
+    def actifs(self) -> MembreQuerySet:
+        return self.filter(actif=True)
 
 
 class Membre(models.Model):
@@ -91,11 +118,14 @@ class Membre(models.Model):
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="membres")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="adhesions")
     role = models.CharField("rôle dans la structure", max_length=20, choices=RoleMembre.choices)
-    actif = models.BooleanField(default=True)
-    ajoute_le = models.DateTimeField(default=timezone.now)
+    actif = models.BooleanField("actif", default=True)
+    ajoute_le = models.DateTimeField("ajouté le", default=timezone.now)
+
+    objects = MembreQuerySet.as_manager()
 
     class Meta:
         ordering = ["structure", "role", "user__last_name"]
+        verbose_name = "membre"
         constraints = [
             models.UniqueConstraint(fields=["structure", "user"], name="membre_unique"),
             models.UniqueConstraint(
@@ -118,22 +148,55 @@ class TypeDocument(models.TextChoices):
     AUTRE = "autre", "Autre pièce"
 
 
+#: Pièces exigées de toute structure ; le rapport du CAC s'y ajoute si `Structure.soumise_cac`.
+TYPES_EXIGES = (TypeDocument.STATUTS, TypeDocument.ASSURANCE, TypeDocument.COMPTES_ANNUELS, TypeDocument.RIB)
+
+
+def chemin_piece(instance: DocumentStructure, filename: str) -> str:
+    """Nom de stockage imprévisible : le fichier ne se télécharge que par la vue qui contrôle le périmètre."""
+    extension = PurePath(filename).suffix.lower()[:6]
+    return f"structures/{instance.structure_id}/{uuid.uuid4().hex}{extension}"
+
+
+class DocumentStructureQuerySet(models.QuerySet["DocumentStructure"]):
+    def for_user(self, user: User) -> DocumentStructureQuerySet:
+        return self.filter(structure__in=Structure.objects.for_user(user))
+
+    def actuels(self) -> DocumentStructureQuerySet:
+        """Les pièces en vigueur (une pièce remplacée reste conservée pour l'historique)."""
+        return self.filter(remplace_par__isnull=True)
+
+
 class DocumentStructure(models.Model):
     """Pièce déposée une fois pour toutes les demandes de la structure, avec sa période de validité."""
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="documents")
     type = models.CharField("type de pièce", max_length=20, choices=TypeDocument.choices)
-    fichier = models.FileField("fichier", upload_to="structures/%Y/")
+    fichier = models.FileField("fichier", upload_to=chemin_piece, max_length=255)
     nom_original = models.CharField("nom du fichier", max_length=255)
     taille = models.PositiveIntegerField("taille (octets)")
     valide_du = models.DateField("valable à partir du", null=True, blank=True)
     valide_jusquau = models.DateField("valable jusqu'au", null=True, blank=True)
     depose_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     depose_le = models.DateTimeField(default=timezone.now)
+    remplace_par = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="remplace", verbose_name="remplacée par"
+    )
+
+    objects = DocumentStructureQuerySet.as_manager()
 
     class Meta:
         ordering = ["structure", "type", "-depose_le"]
         verbose_name = "pièce de la structure"
+        verbose_name_plural = "pièces des structures"
+        constraints = [
+            models.CheckConstraint(
+                name="piece_periode_coherente",
+                condition=models.Q(valide_du__isnull=True)
+                | models.Q(valide_jusquau__isnull=True)
+                | models.Q(valide_jusquau__gte=models.F("valide_du")),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} — {self.structure}"
@@ -143,6 +206,17 @@ class StatutDemandeCompte(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente de validation"
     VALIDEE = "validee", "Validée"
     REFUSEE = "refusee", "Refusée"
+
+
+class DemandeCompteQuerySet(models.QuerySet["DemandeCompte"]):
+    def for_user(self, user: User) -> DemandeCompteQuerySet:
+        """Seuls les agents DPID (et l'administrateur) instruisent les demandes de compte."""
+        if user.is_authenticated and user.est_dpid:
+            return self
+        return self.none()
+
+    def en_attente(self) -> DemandeCompteQuerySet:
+        return self.filter(statut=StatutDemandeCompte.EN_ATTENTE)
 
 
 class DemandeCompte(models.Model):
@@ -174,6 +248,11 @@ class DemandeCompte(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     motif_refus = models.TextField("motif du refus", blank=True)
+    structure_deja_inscrite = models.BooleanField(
+        "structure déjà inscrite à la réception",
+        default=False,
+        help_text="Le SIRET correspondait déjà à une structure : il s'agit de rattacher le demandeur.",
+    )
     structure = models.ForeignKey(
         Structure, null=True, blank=True, on_delete=models.SET_NULL, related_name="demandes_compte"
     )
@@ -181,10 +260,27 @@ class DemandeCompte(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="demandes_compte"
     )
 
+    objects = DemandeCompteQuerySet.as_manager()
+
     class Meta:
         ordering = ["-recue_le"]
         verbose_name = "demande de compte"
         verbose_name_plural = "demandes de compte"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=models.Q(statut="en_attente"),
+                name="une_demande_compte_en_attente_par_siret",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.raison_sociale} ({self.siret})"
+
+    @property
+    def demandeur(self) -> str:
+        return f"{self.demandeur_prenom} {self.demandeur_nom}"
+
+    @property
+    def representant(self) -> str:
+        return f"{self.representant_civilite} {self.representant_prenom} {self.representant_nom}"
