@@ -81,7 +81,7 @@ def plan(annee: int = 2026, graine: int = 62) -> Plan:
 
     listes = [
         (f"territoire {territoire.nom}, validées, montant ↓", url(territoire=territoire.pk, statut="validee",
-                                                                 tri="-montant_demande")),
+                                                                 tri="-montant")),
         ("dispositif le plus demandé, déposées", url(dispositif=dispositif_id, statut="deposee")),
         ("édition, tri par référence, page 5", url(edition=edition_id, tri="reference", page=5)),
         ("sans filtre, page 1", url()),

@@ -80,12 +80,21 @@ def gunicorn(config: ConfigServeur, database_url: str, journal: Path) -> Iterato
         "--graceful-timeout", "10",
         "--keep-alive", "5",
         "--backlog", "256",
-        "--error-logfile", str(journal),
+        "--error-logfile", "-",
         "--log-level", "warning",
     ]  # fmt: skip
     journal.parent.mkdir(parents=True, exist_ok=True)
+    sortie = journal.open("ab")  # traces Django (erreurs 500) et gunicorn au même endroit, pas sur la console
     # Nouvelle session : gunicorn et ses workers forment un groupe que l'on peut arrêter ensemble.
-    processus = subprocess.Popen(commande, cwd=RACINE, env=environnement(database_url), start_new_session=True)
+    processus = subprocess.Popen(
+        commande,
+        cwd=RACINE,
+        env=environnement(database_url),
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=sortie,
+        stderr=subprocess.STDOUT,
+    )
     try:
         limite = time.monotonic() + 60
         while not _pret(port):
@@ -97,6 +106,7 @@ def gunicorn(config: ConfigServeur, database_url: str, journal: Path) -> Iterato
         yield port
     finally:
         arreter(processus)
+        sortie.close()
 
 
 def arreter(processus: subprocess.Popen) -> None:
