@@ -10,7 +10,7 @@ from factory.django import DjangoModelFactory
 
 from aap.structures.fichiers import PDF, Format, contenu_de_test
 from aap.structures.models import Civilite, DemandeCompte, DocumentStructure, FormeJuridique, TypeDocument
-from tests.factories import StructureFactory
+from tests.factories import StructureFactory, UserFactory
 from tests.siret import siret_valide
 
 
@@ -60,3 +60,32 @@ def pieces_completes(structure, jusquau: datetime.date | None = None) -> list[Do
         DocumentStructureFactory(structure=structure, type=t, valide_jusquau=fin)
         for t in (TypeDocument.STATUTS, TypeDocument.ASSURANCE, TypeDocument.COMPTES_ANNUELS, TypeDocument.RIB)
     ]
+
+
+def demande_minimale(structure, statut: str = "deposee"):  # noqa: ANN001, ANN201
+    """Une demande de subvention réduite au strict nécessaire (compteurs des fiches agents)."""
+    from aap.catalogue.models import Axe, Dispositif, Edition, SessionAppel
+    from aap.demandes.models import Demande
+
+    edition, _ = Edition.objects.get_or_create(annee=2099, defaults={"libelle": "Essai", "empreinte": "0" * 64})
+    axe, _ = Axe.objects.get_or_create(edition=edition, numero=1, defaults={"libelle": "Axe d'essai"})
+    dispositif, _ = Dispositif.objects.get_or_create(
+        edition=edition,
+        code="9.9",
+        defaults={"axe": axe, "slug": "essai", "titre": "Essai", "periode_libelle": "2099"},
+    )
+    session, _ = SessionAppel.objects.get_or_create(
+        dispositif=dispositif,
+        numero=1,
+        defaults={"ouverture": datetime.date(2099, 1, 1), "cloture": datetime.date(2099, 2, 1)},
+    )
+    n = Demande.objects.count() + 1
+    return Demande.objects.create(
+        reference=f"ESSAI-{n:05d}",
+        statut=statut,
+        structure=structure,
+        dispositif=dispositif,
+        session=session,
+        intitule=f"Opération d'essai {n}",
+        cree_par=UserFactory(),
+    )
