@@ -8,36 +8,53 @@ from django.utils import timezone
 
 from aap.catalogue.models import Dispositif, SessionAppel
 from aap.core.models import Role, Territoire, User
-from aap.structures.models import Structure
+from aap.demandes.choix import (
+    CATEGORIES_PERSONNEL,
+    CategorieDepense,
+    Financeur,
+    PrioriteTransversale,
+    StatutDemande,
+)
+from aap.structures.models import Membre, Structure
 
 
-class StatutDemande(models.TextChoices):
-    BROUILLON = "brouillon", "Brouillon"
-    DEPOSEE = "deposee", "Déposée, à valider"
-    VALIDEE = "validee", "Validée, reçue par le Département"
-
-
-class PrioriteTransversale(models.TextChoices):
-    ENGAGEMENT_CITOYEN = "engagement_citoyen", "Engagement citoyen"
-    EGALITE_FEMMES_HOMMES = "egalite_femmes_hommes", "Égalité femmes-hommes"
-    EGALITE_CHANCES = "egalite_chances", "Égalité des chances et lutte contre les discriminations"
-    DEVELOPPEMENT_DURABLE = "developpement_durable", "Développement durable"
+__all__ = [
+    "CATEGORIES_PERSONNEL",
+    "CategorieDepense",
+    "Demande",
+    "Financeur",
+    "LigneDepense",
+    "LigneRessource",
+    "PrioriteTransversale",
+    "StatutDemande",
+]
 
 
 class DemandeQuerySet(models.QuerySet["Demande"]):
     def for_user(self, user: User) -> DemandeQuerySet:
         """Porteur : les demandes de ses structures ; SLAI : celles qui touchent son territoire ;
-        agents DPID, finances, admin : toutes les demandes transmises (jamais les brouillons d'autrui)."""
+        agents DPID, finances, admin : toutes les demandes transmises (jamais les brouillons d'autrui).
+
+        Sous-requêtes plutôt que jointures : pas de doublons, donc ni `distinct()` ni sommes faussées.
+        """
         if not user.is_authenticated:
             return self.none()
         if user.role == Role.PORTEUR:
-            return self.filter(structure__membres__user=user, structure__membres__actif=True).distinct()
+            structures = Membre.objects.filter(user=user, actif=True).values("structure_id")
+            return self.filter(structure_id__in=structures)
         transmises = self.exclude(statut=StatutDemande.BROUILLON)
         if user.role == Role.SLAI:
-            return transmises.filter(territoires=user.territoire).distinct()
+            return transmises.touchant(user.territoire_id)
         if user.est_agent:
             return transmises
         return self.none()
+
+    def touchant(self, territoire_id: int | None) -> DemandeQuerySet:
+        """Les demandes dont un des territoires concernés est `territoire_id`."""
+        liens = Demande.territoires.through.objects.filter(
+            demande_id=models.OuterRef("pk"), territoire_id=territoire_id
+        )
+        return self.filter(models.Exists(liens))
 
 
 class Demande(models.Model):
@@ -56,6 +73,7 @@ class Demande(models.Model):
     moyens_materiels = models.TextField("moyens matériels", blank=True)
     partenariats = models.TextField("partenariats", blank=True)
     priorites_transversales = models.JSONField("priorités transversales", default=list, blank=True)
+    priorites_commentaire = models.TextField("prise en compte des priorités transversales", blank=True)
     indicateurs_proposes = models.TextField("indicateurs supplémentaires proposés", blank=True)
     date_debut = models.DateField("début de l'opération", null=True, blank=True)
     date_fin = models.DateField("fin de l'opération", null=True, blank=True)
@@ -93,22 +111,29 @@ class Demande(models.Model):
         indexes = [
             models.Index(fields=["statut"]),
             models.Index(fields=["dispositif", "statut"]),
+            models.Index(fields=["statut", "deposee_le"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.intitule}"
 
+    @property
+    def annees(self) -> list[int]:
+        """Les années civiles couvertes par la convention demandée (une colonne du budget par année)."""
+        if not self.date_debut or not self.date_fin or self.date_fin < self.date_debut:
+            return []
+        return list(range(self.date_debut.year, self.date_fin.year + 1))
 
-class CategorieDepense(models.TextChoices):
-    PERSONNEL = "personnel", "Frais de personnel directs"
-    ENCADREMENT = "encadrement", "Personnel d'encadrement"
-    FONCTIONNEMENT = "fonctionnement", "Fonctionnement"
-    PRESTATIONS = "prestations", "Prestations externes"
-    INDIRECTS = "indirects", "Coûts indirects"
+    @property
+    def mois_operation(self) -> int | None:
+        """Durée de l'opération en mois entamés (01/01/2026 → 31/12/2027 : 24 mois)."""
+        if not self.date_debut or not self.date_fin or self.date_fin < self.date_debut:
+            return None
+        return (self.date_fin.year - self.date_debut.year) * 12 + self.date_fin.month - self.date_debut.month + 1
 
-
-#: Catégories dont le montant est calculé à partir d'un poste (quotité, affectation, coût, mois).
-CATEGORIES_PERSONNEL = frozenset({CategorieDepense.PERSONNEL, CategorieDepense.ENCADREMENT})
+    @property
+    def est_brouillon(self) -> bool:
+        return self.statut == StatutDemande.BROUILLON
 
 
 class LigneDepense(models.Model):
@@ -138,16 +163,6 @@ class LigneDepense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.annee} {self.get_categorie_display()} : {self.libelle}"
-
-
-class Financeur(models.TextChoices):
-    DEPARTEMENT = "departement", "Département du Pas-de-Calais"
-    FSE_PLUS = "fse_plus", "FSE+"
-    FTJ = "ftj", "FTJ"
-    ETAT = "etat", "État"
-    AUTRE_PUBLIC = "autre_public", "Autres financements publics"
-    FONDS_PROPRES = "fonds_propres", "Fonds propres"
-    AUTRE_PRIVE = "autre_prive", "Autres financements privés"
 
 
 class LigneRessource(models.Model):

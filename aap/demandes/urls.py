@@ -1,11 +1,20 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from aap.demandes.views import agents, budget, consultation, porteur
 
 
 app_name = "demandes"
-_t = TemplateView.as_view(template_name="base.html")
 urlpatterns = [
-    path("mes-demandes/", _t, name="mes_demandes"),
-    path("agents/", _t, name="agent_liste"),
-    path("nouvelle/", _t, name="nouvelle"),
+    path("mes-demandes/", porteur.mes_demandes, name="mes_demandes"),
+    path("nouvelle/", porteur.nouvelle, name="nouvelle"),
+    path("agents/", agents.liste, name="agent_liste"),
+    path("<int:pk>/", consultation.detail, name="detail"),
+    path("<int:pk>/recepisse/", consultation.recepisse, name="recepisse"),
+    path("<int:pk>/dossier/", porteur.dossier, name="dossier"),
+    path("<int:pk>/dossier/enregistrement-automatique/", porteur.autosave, name="autosave"),
+    path("<int:pk>/budget/", budget.budget, name="budget"),
+    path("<int:pk>/budget/apercu/", budget.apercu, name="budget_apercu"),
+    path("<int:pk>/deposer/", porteur.deposer, name="deposer"),
+    path("<int:pk>/repasser-en-brouillon/", porteur.repasser_en_brouillon, name="repasser_en_brouillon"),
+    path("<int:pk>/valider/", porteur.valider, name="valider"),
 ]

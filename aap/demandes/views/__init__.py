@@ -1,0 +1,1 @@
+"""Vues des demandes : porteur (liste, création, dossier, budget, dépôt, validation), consultation, agents."""

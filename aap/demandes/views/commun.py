@@ -1,0 +1,98 @@
+"""Ce que les vues partagent : la demande dans le périmètre de l'utilisateur, et l'état de la page."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from aap.core.models import User
+from aap.core.templatetags.aap_ui import date_fr
+from aap.demandes.choix import StatutDemande
+from aap.demandes.models import Demande
+from aap.demandes.rules import ROLES_ECRITURE, fin_session, libelle_session, role_membre, temps_restant
+from aap.structures.models import RoleMembre
+
+
+def demande_pour(request: HttpRequest, pk: int) -> Demande:
+    """La demande si elle est dans le périmètre de l'utilisateur ; 404 sinon."""
+    qs = Demande.objects.for_user(request.user).select_related(
+        "structure", "dispositif__edition", "dispositif__axe", "session__dispositif", "cree_par", "validee_par"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@dataclass(frozen=True)
+class EtatDemande:
+    """Ce que l'utilisateur peut faire maintenant sur la demande, et l'échéance de la session."""
+
+    demande: Demande
+    role: str | None
+    session_ouverte: bool
+    fin: datetime.datetime
+    reste: str | None
+    peut_ecrire: bool
+    peut_valider: bool
+
+    @property
+    def editable(self) -> bool:
+        return self.session_ouverte and self.peut_ecrire and self.demande.statut == StatutDemande.BROUILLON
+
+    @property
+    def deposable(self) -> bool:
+        return self.editable
+
+    @property
+    def validable(self) -> bool:
+        return self.session_ouverte and self.peut_valider and self.demande.statut == StatutDemande.DEPOSEE
+
+    @property
+    def reouvrable(self) -> bool:
+        return self.session_ouverte and self.peut_ecrire and self.demande.statut == StatutDemande.DEPOSEE
+
+    @property
+    def message_close(self) -> str | None:
+        if self.session_ouverte:
+            return None
+        session = self.demande.session
+        if timezone.localdate() < session.ouverture:
+            return f"La session {libelle_session(session)} n'ouvre que le {date_fr(session.ouverture)}."
+        suite = (
+            "la demande a été validée et reçue par le Département."
+            if self.demande.statut == StatutDemande.VALIDEE
+            else "la demande ne peut plus être modifiée, déposée ni validée ; elle est en lecture seule."
+        )
+        return f"La session {libelle_session(session)} est close depuis le {date_fr(session.cloture)} : {suite}"
+
+
+def etat(demande: Demande, user: User) -> EtatDemande:
+    maintenant = timezone.now()
+    session = demande.session
+    role = role_membre(user, demande.structure)
+    return EtatDemande(
+        demande=demande,
+        role=role,
+        session_ouverte=session.est_ouverte(maintenant),
+        fin=fin_session(session) - datetime.timedelta(seconds=1),
+        reste=temps_restant(session, maintenant),
+        peut_ecrire=role in ROLES_ECRITURE,
+        peut_valider=role == RoleMembre.REPRESENTANT_LEGAL,
+    )
+
+
+def fil_ariane(user: User, demande: Demande | None = None, *suite: tuple[str, str]) -> list[tuple[str, str]]:
+    """Fil d'Ariane : liste de l'utilisateur (porteur ou agent), puis la demande, puis la page."""
+    from django.urls import reverse
+
+    items = (
+        [("Mes demandes", reverse("demandes:mes_demandes"))]
+        if user.role == "porteur"
+        else [("Demandes", reverse("demandes:agent_liste"))]
+    )
+    if demande is not None:
+        items.append((demande.reference, reverse("demandes:detail", args=[demande.pk])))
+    items.extend(suite)
+    return items

@@ -1,0 +1,112 @@
+"""Consultation d'une demande (membres de la structure et agents) et téléchargement du récépissé."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from aap.core import audit
+from aap.core.models import AuditLog
+from aap.demandes import services
+from aap.demandes.choix import PrioriteTransversale, StatutDemande
+from aap.demandes.rules import LIBELLES_COMPTEURS, controler_completude
+from aap.demandes.views.commun import demande_pour, etat, fil_ariane
+from aap.structures.models import DocumentStructure
+
+
+ACTIONS = {
+    "demande.creer": "Création de la demande",
+    "demande.modifier": "Dossier modifié",
+    "demande.budget": "Plan de financement enregistré",
+    "demande.deposer": "Demande déposée",
+    "demande.repasser_en_brouillon": "Demande repassée en brouillon",
+    "demande.valider": "Demande validée (attestation sur l'honneur)",
+}
+
+
+def historique(demande: object, limite: int = 200) -> list[dict]:
+    """Le journal de la demande (hors consultations), les enregistrements successifs du brouillon regroupés."""
+    entrees = (
+        AuditLog.objects.for_object(demande)
+        .exclude(action="consultation")
+        .select_related("acteur")
+        .order_by("horodatage", "id")
+    )[:limite]
+    lignes: list[dict] = []
+    for entree in entrees:
+        precedente = lignes[-1] if lignes else None
+        if (
+            entree.action == "demande.modifier"
+            and precedente
+            and precedente["action"] == "demande.modifier"
+            and precedente["acteur"] == entree.acteur
+        ):
+            precedente["nombre"] += 1
+            precedente["fin"] = entree.horodatage
+            continue
+        lignes.append(
+            {
+                "action": entree.action,
+                "libelle": ACTIONS.get(entree.action, entree.action),
+                "acteur": entree.acteur,
+                "debut": entree.horodatage,
+                "fin": entree.horodatage,
+                "nombre": 1,
+                "details": entree.details,
+            }
+        )
+    return list(reversed(lignes))
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    demande = demande_pour(request, pk)
+    if request.user.est_agent:
+        audit.log_access(request.user, demande)
+    page = etat(demande, request.user)
+    fiche = demande.dispositif.fiche
+    compteurs = (
+        [(LIBELLES_COMPTEURS[str(c)].removeprefix("le "), getattr(demande, str(c))) for c in fiche.compteurs]
+        if fiche
+        else []
+    )
+    priorites = [
+        PrioriteTransversale(p).label for p in demande.priorites_transversales if p in PrioriteTransversale.values
+    ]
+    return render(
+        request,
+        "demandes/detail.html",
+        {
+            "demande": demande,
+            "etat": page,
+            "fiche": fiche,
+            "plan": services.plan_de(demande) if fiche else None,
+            "territoires": list(demande.territoires.all()),
+            "compteurs": compteurs,
+            "priorites": priorites,
+            "historique": historique(demande),
+            "fil": fil_ariane(request.user, None, (demande.reference, "")),
+            "documents": DocumentStructure.objects.filter(structure=demande.structure).order_by("type", "-depose_le"),
+            "manques": (
+                controler_completude(demande)
+                if page.peut_ecrire and demande.statut != StatutDemande.VALIDEE and not request.user.est_agent
+                else []
+            ),
+        },
+    )
+
+
+@login_required
+def recepisse(request: HttpRequest, pk: int) -> HttpResponse:
+    demande = demande_pour(request, pk)
+    if not demande.recepisse:
+        raise Http404("Pas encore de récépissé : la demande n'est pas validée.")
+    if request.user.est_agent:
+        audit.log_access(request.user, demande)
+    return FileResponse(
+        demande.recepisse.open("rb"),
+        as_attachment=True,
+        filename=f"recepisse-{demande.reference}.pdf",
+        content_type="application/pdf",
+    )
