@@ -63,3 +63,15 @@ def agent_finances() -> User:
 @pytest.fixture
 def administrateur() -> User:
     return UserFactory(role=Role.ADMIN, email="admin@pasdecalais.test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def catalogue_2026():
+    """L'édition 2026 du catalogue, chargée depuis les fichiers versionnés (`aap/catalogue/data/2026/`).
+
+    Renvoie l'`Edition` : 5 axes, 50 dispositifs, 11 fiches détaillées (5.1 à 5.11), 12 sessions toutes closes
+    au 23/11/2026. La validation des fichiers est mise en cache : la fixture ne coûte que les écritures en base.
+    """
+    from aap.catalogue.loader import load_edition
+
+    return load_edition(2026)

@@ -22,6 +22,7 @@ class Edition(models.Model):
     source = models.TextField("source", blank=True)
     empreinte = models.CharField("empreinte SHA-256 des fichiers chargés", max_length=64)
     chargee_le = models.DateTimeField("chargée le", default=timezone.now)
+    choix = models.JSONField("choix d'interprétation de portée générale", default=list, blank=True)
 
     class Meta:
         ordering = ["-annee"]
@@ -66,6 +67,7 @@ class Dispositif(models.Model):
     periode_libelle = models.CharField("période de réalisation", max_length=255)
     periode_debut = models.DateField("début de période", null=True, blank=True)
     periode_fin = models.DateField("fin de période", null=True, blank=True)
+    periode_duree_max_mois = models.PositiveSmallIntegerField("durée maximale (mois)", null=True, blank=True)
     description = models.TextField("description", blank=True)
     fiche_code = models.CharField("fiche détaillée", max_length=4, blank=True)
     modele_financement = models.CharField("modèle de financement", max_length=60, blank=True)
@@ -95,10 +97,28 @@ class Dispositif(models.Model):
         return Fiche.model_validate(self.regles) if self.regles else None
 
 
+class StatutSession(models.TextChoices):
+    A_VENIR = "a_venir", "À venir"
+    OUVERTE = "ouverte", "Ouverte"
+    CLOSE = "close", "Close"
+
+
 class SessionAppelQuerySet(models.QuerySet["SessionAppel"]):
+    def for_user(self, user: object) -> SessionAppelQuerySet:
+        """Les sessions d'appel sont publiques."""
+        return self
+
     def ouvertes(self, at: datetime.datetime | None = None) -> SessionAppelQuerySet:
         day = timezone.localdate(at) if at else timezone.localdate()
         return self.filter(ouverture__lte=day, cloture__gte=day)
+
+    def a_venir(self, at: datetime.datetime | None = None) -> SessionAppelQuerySet:
+        day = timezone.localdate(at) if at else timezone.localdate()
+        return self.filter(ouverture__gt=day)
+
+    def closes(self, at: datetime.datetime | None = None) -> SessionAppelQuerySet:
+        day = timezone.localdate(at) if at else timezone.localdate()
+        return self.filter(cloture__lt=day)
 
 
 class SessionAppel(models.Model):
@@ -135,3 +155,20 @@ class SessionAppel(models.Model):
         """Ouverte du jour d'ouverture 00:00 au jour de clôture 23:59:59, heure de Paris."""
         day = timezone.localdate(at) if at else timezone.localdate()
         return self.ouverture <= day <= self.cloture
+
+    def statut(self, at: datetime.datetime | None = None) -> StatutSession:
+        day = timezone.localdate(at) if at else timezone.localdate()
+        if day < self.ouverture:
+            return StatutSession.A_VENIR
+        if day > self.cloture:
+            return StatutSession.CLOSE
+        return StatutSession.OUVERTE
+
+    def jours_avant_cloture(self, at: datetime.datetime | None = None) -> int:
+        """Jours pleins restants avant la clôture (0 le jour de la clôture, négatif une fois close)."""
+        day = timezone.localdate(at) if at else timezone.localdate()
+        return (self.cloture - day).days
+
+    def jours_avant_ouverture(self, at: datetime.datetime | None = None) -> int:
+        day = timezone.localdate(at) if at else timezone.localdate()
+        return (self.ouverture - day).days

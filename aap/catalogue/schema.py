@@ -4,6 +4,11 @@ Ce module est le contrat entre les données et le code : les règles d'un dispos
 de financement et ses paramètres, parts conditionnées, échéancier, bilans, indicateurs, ratios)
 sont lues ici et jamais écrites en dur ailleurs. Tous les pourcentages sont des `Decimal` de 0 à 100.
 Chaque choix fait là où la fiche est ambiguë est noté dans le YAML (`choix:` à côté de la valeur).
+
+Fichiers d'une édition :
+- `edition.yaml` : année, libellé, source, axes (thématiques) et choix de portée générale ;
+- `dispositifs.yaml` : `dispositifs:` la liste de l'annexe 1 de la délibération (sans les fiches) ;
+- `fiches/<code du dispositif>.yaml` : une `Fiche` détaillée, rattachée au dispositif de même code.
 """
 
 from __future__ import annotations
@@ -13,11 +18,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from aap.core.territoires import DEPARTEMENT, MDS
 
 
 Pourcentage = Annotated[Decimal, Field(ge=0, le=100)]
 Montant = Annotated[Decimal, Field(ge=0, decimal_places=2)]
+
+#: Codes de territoire admis dans une liste explicite (les 9 MDS et le périmètre départemental).
+CODES_TERRITOIRES: tuple[str, ...] = tuple(code for code, *_ in MDS) + (DEPARTEMENT[0],)
+#: Raccourcis admis à la place d'une liste.
+PERIMETRES = ("9_mds", "departement")
 
 
 class Strict(BaseModel):
@@ -50,8 +62,40 @@ class Compteur(StrEnum):
     POSTES_INSERTION = "postes_insertion"
 
 
+def _verifier_territoires(valeur: str | list[str]) -> str | list[str]:
+    if isinstance(valeur, str):
+        if valeur not in PERIMETRES:
+            raise ValueError(f"périmètre « {valeur} » inconnu : « 9_mds », « departement » ou une liste de codes")
+        return valeur
+    inconnus = [code for code in valeur if code not in CODES_TERRITOIRES]
+    if inconnus:
+        raise ValueError(
+            f"territoire(s) inconnu(s) : {', '.join(inconnus)} (codes admis : {', '.join(CODES_TERRITOIRES)})"
+        )
+    if not valeur:
+        raise ValueError("la liste des territoires est vide")
+    if len(set(valeur)) != len(valeur):
+        raise ValueError("un territoire est cité deux fois")
+    return valeur
+
+
+#: « 9_mds », « departement » ou une liste de codes de territoire (`aap.core.territoires`).
+Territoires = Annotated[str | list[str], AfterValidator(_verifier_territoires)]
+
+
+def deplier_territoires(valeur: str | list[str] | None) -> list[str]:
+    """Les codes `Territoire` couverts : « 9_mds » → les 9 MDS, « departement » → le périmètre départemental."""
+    if valeur is None:
+        return []
+    if valeur == "9_mds":
+        return [code for code, *_ in MDS]
+    if valeur == "departement":
+        return [DEPARTEMENT[0]]
+    return list(valeur)
+
+
 class Choix(Strict):
-    """Décision prise là où la fiche est ambiguë : la valeur retenue et pourquoi."""
+    """Décision prise là où la source est ambiguë : le champ concerné et la décision retenue (avec sa raison)."""
 
     champ: str
     decision: str
@@ -64,23 +108,28 @@ class SessionSpec(Strict):
     restriction: str | None = None
     plateforme: str = "AAP Inclusion"
 
-    @model_validator(mode="after")
-    def _ordre(self) -> SessionSpec:
-        if self.cloture < self.ouverture:
-            raise ValueError(f"la session {self.numero} se clôt ({self.cloture}) avant d'ouvrir ({self.ouverture})")
-        return self
+    @field_validator("cloture")
+    @classmethod
+    def _ordre(cls, cloture: datetime.date, info: ValidationInfo) -> datetime.date:
+        ouverture = info.data.get("ouverture")
+        if ouverture and cloture < ouverture:
+            raise ValueError(f"la session se clôt le {cloture:%d/%m/%Y}, avant d'ouvrir le {ouverture:%d/%m/%Y}")
+        return cloture
 
 
 class Periode(Strict):
-    libelle: str
+    libelle: str  # tel qu'écrit dans la délibération
     debut: datetime.date | None = None
     fin: datetime.date | None = None
+    duree_max_mois: int | None = Field(default=None, ge=1, le=60)
 
-    @model_validator(mode="after")
-    def _ordre(self) -> Periode:
-        if self.debut and self.fin and self.fin < self.debut:
-            raise ValueError("la période se termine avant de commencer")
-        return self
+    @field_validator("fin")
+    @classmethod
+    def _ordre(cls, fin: datetime.date | None, info: ValidationInfo) -> datetime.date | None:
+        debut = info.data.get("debut")
+        if debut and fin and fin < debut:
+            raise ValueError(f"la période se termine le {fin:%d/%m/%Y}, avant de commencer le {debut:%d/%m/%Y}")
+        return fin
 
 
 class Convention(Strict):
@@ -88,10 +137,22 @@ class Convention(Strict):
     debut: datetime.date | None = None
     fin: datetime.date | None = None
     duree_est_maximum: bool = True
+    reconduction_tacite: bool = False
+
+    @field_validator("fin")
+    @classmethod
+    def _ordre(cls, fin: datetime.date | None, info: ValidationInfo) -> datetime.date | None:
+        debut = info.data.get("debut")
+        if debut and fin and fin < debut:
+            raise ValueError(f"la convention se termine le {fin:%d/%m/%Y}, avant de commencer le {debut:%d/%m/%Y}")
+        return fin
 
 
 class PartDepartement(Strict):
-    """Part maximale du Département dans le coût total du plan, selon le cofinancement européen."""
+    """Part maximale du Département dans le coût total du plan quand l'opération est cofinancée par `fonds`.
+
+    `condition` restreint la règle selon l'implantation du porteur (bassin minier ERBM ou non).
+    """
 
     fonds: Fonds
     taux: Pourcentage
@@ -99,6 +160,8 @@ class PartDepartement(Strict):
 
 
 class PartConditionnee(Strict):
+    """Part du financement départemental versée selon le respect d'un engagement."""
+
     taux: Pourcentage
     base: Literal["volume", "qualite", "resultats"]
     definition: str
@@ -111,12 +174,14 @@ class FinancementBase(Strict):
     limite_enveloppe: bool | None = None
     regles_eligibilite: str | None = None
     depenses_eligibles: list[str] = []
+    sous_reserve: str | None = None
 
     @field_validator("parts_conditionnees")
     @classmethod
     def _somme_100(cls, parts: list[PartConditionnee]) -> list[PartConditionnee]:
-        if parts and sum(p.taux for p in parts) != 100:
-            raise ValueError(f"les parts conditionnées totalisent {sum(p.taux for p in parts)} % au lieu de 100 %")
+        total = sum((p.taux for p in parts), Decimal(0))
+        if parts and total != 100:
+            raise ValueError(f"les parts conditionnées totalisent {total} % au lieu de 100 %")
         return parts
 
 
@@ -175,7 +240,9 @@ class Echeance(Strict):
 
 
 class BilanSpec(Strict):
-    type: str
+    """Un bilan ou un rendu périodique. `echeance` : date fixe ; `delai_mois_apres_fin` : relatif à la fin."""
+
+    type: str = Field(pattern=r"^[a-z0-9_]+$")
     libelle: str
     echeance: datetime.date | None = None
     delai_mois_apres_fin: int | None = Field(default=None, ge=0)
@@ -212,6 +279,11 @@ class Contact(Strict):
 class Public(Strict):
     resume: str
     groupes: list[str] = []
+    age_min: int | None = Field(default=None, ge=0, le=99)
+    age_max: int | None = Field(default=None, ge=0, le=99)
+    age_max_handicap: int | None = Field(default=None, ge=0, le=99)
+    part_jeunes_max: Pourcentage | None = None
+    condition_entree: str | None = None
 
 
 class Porteurs(Strict):
@@ -227,7 +299,7 @@ class Fiche(Strict):
 
     fiche: str = Field(pattern=r"^F\d{2}$")
     public: Public
-    territoires: Literal["9_mds", "departement"] | list[str]
+    territoires: Territoires
     porteurs: Porteurs
     sessions: list[SessionSpec] = Field(min_length=1)
     convention: Convention
@@ -235,6 +307,7 @@ class Fiche(Strict):
     compteurs: list[Compteur] = []
     echeancier: list[Echeance] = Field(min_length=1)
     bilans: list[BilanSpec] = []
+    modalites: list[str] = []
     indicateurs: list[Indicateur] = []
     ratios: list[Ratio] = []
     contacts: list[Contact] = []
@@ -243,7 +316,7 @@ class Fiche(Strict):
     @field_validator("echeancier")
     @classmethod
     def _echeancier_100(cls, echeances: list[Echeance]) -> list[Echeance]:
-        total = sum(e.taux for e in echeances)
+        total = sum((e.taux for e in echeances), Decimal(0))
         if total != 100:
             raise ValueError(f"les taux de l'échéancier totalisent {total} % au lieu de 100 %")
         return echeances
@@ -256,17 +329,54 @@ class Fiche(Strict):
             raise ValueError("deux sessions portent le même numéro")
         return sessions
 
+    @field_validator("indicateurs")
+    @classmethod
+    def _codes_uniques(cls, indicateurs: list[Indicateur]) -> list[Indicateur]:
+        codes = [i.code for i in indicateurs]
+        doublons = sorted({c for c in codes if codes.count(c) > 1})
+        if doublons:
+            raise ValueError(f"code(s) d'indicateur en double : {', '.join(doublons)}")
+        return indicateurs
+
+    @field_validator("compteurs")
+    @classmethod
+    def _compteurs_uniques(cls, compteurs: list[Compteur]) -> list[Compteur]:
+        if len(set(compteurs)) != len(compteurs):
+            raise ValueError("un compteur est cité deux fois")
+        return compteurs
+
+    def codes_territoires(self) -> list[str]:
+        """Les codes `Territoire` couverts (voir `deplier_territoires`)."""
+        return deplier_territoires(self.territoires)
+
 
 class DispositifSpec(Strict):
-    """Un dispositif de la délibération (annexe 1) ; `fiche` présente pour les fiches détaillées."""
+    """Un dispositif de la délibération (annexe 1) ; `fiche` présente pour les fiches détaillées.
+
+    `territoires` ne sert qu'aux dispositifs sans fiche (les fiches portent leurs propres territoires).
+    """
 
     code: str = Field(pattern=r"^[1-5]\.\d{1,2}$")
     slug: str = Field(pattern=r"^[a-z0-9-]+$")
     titre: str
     periode: Periode
     description: str = ""
+    territoires: Territoires | None = None
     fiche: Fiche | None = None
     choix: list[Choix] = []
+
+    @property
+    def axe(self) -> int:
+        return int(self.code.split(".")[0])
+
+    @property
+    def rang(self) -> int:
+        return int(self.code.split(".")[1])
+
+    def codes_territoires(self) -> list[str]:
+        if self.fiche is not None:
+            return self.fiche.codes_territoires()
+        return deplier_territoires(self.territoires)
 
 
 class AxeSpec(Strict):
@@ -281,16 +391,19 @@ class EditionSpec(Strict):
     source: str
     axes: list[AxeSpec] = Field(min_length=1)
     dispositifs: list[DispositifSpec] = Field(min_length=1)
+    choix: list[Choix] = []
     meta: dict[str, Any] = {}
 
     @model_validator(mode="after")
     def _coherence(self) -> EditionSpec:
         axes = {a.numero for a in self.axes}
+        if len(axes) != len(self.axes):
+            raise ValueError("deux axes portent le même numéro")
         codes: set[str] = set()
         slugs: set[str] = set()
         for d in self.dispositifs:
-            if int(d.code.split(".")[0]) not in axes:
-                raise ValueError(f"dispositif {d.code} : axe {d.code.split('.')[0]} inconnu")
+            if d.axe not in axes:
+                raise ValueError(f"dispositif {d.code} : axe {d.axe} inconnu")
             if d.code in codes:
                 raise ValueError(f"dispositif {d.code} : code en double")
             if d.slug in slugs:

@@ -1,6 +1,11 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from aap.catalogue import views
 
 
 app_name = "catalogue"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="appels_ouverts")]
+urlpatterns = [
+    path("", views.appels_ouverts, name="appels_ouverts"),
+    path("<int:annee>/", views.catalogue, name="catalogue"),
+    path("<int:annee>/<slug:slug>/", views.dispositif, name="dispositif"),
+]
