@@ -11,6 +11,7 @@ from aap.core.models import Territoire
 from aap.structures import validators as v
 from aap.structures.fichiers import ACCEPT, LIBELLE_FORMATS, FichierRefuse, taille_lisible, verifier_fichier
 from aap.structures.models import (
+    Civilite,
     DemandeCompte,
     FormeJuridique,
     RoleMembre,
@@ -28,6 +29,12 @@ SIEGE_CHOICES = [(True, "Siège social"), (False, "Établissement secondaire (an
 
 def _bool(value: Any) -> bool:
     return value in (True, "True", "true", "1", "on")
+
+
+def _choix_sans_tirets(form: forms.ModelForm) -> None:
+    """Pas de « --------- » : une invite lisible pour la liste, aucune case vide pour les boutons radio."""
+    form.fields["forme_juridique"].choices = [("", "— Choisir —"), *FormeJuridique.choices]
+    form.fields["representant_civilite"].choices = Civilite.choices
 
 
 class SiretField(forms.CharField):
@@ -127,8 +134,8 @@ class DemandeCompteForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _choix_sans_tirets(self)
         self.fields["telephone"].validators.append(v.valider_telephone)
-        self.fields["forme_juridique"].choices = [("", "— Choisir —"), *FormeJuridique.choices]
 
     def clean_siret(self) -> str:
         siret = self.cleaned_data["siret"]
@@ -208,6 +215,7 @@ class StructureForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _choix_sans_tirets(self)
         self.fields["telephone"].validators.append(v.valider_telephone)
         self.fields["rna"].validators.append(v.valider_rna)
         iban_actuel = self.instance.iban if self.instance and self.instance.pk else ""

@@ -1,0 +1,96 @@
+"""Parcours du portail partenaires dans Chromium, avec contrôle axe-core de chaque page."""
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from aap.structures.models import DemandeCompte, Structure
+from tests.browser.conftest import browser, page, page_ok  # noqa: F401 - fixtures partagées
+from tests.siret import siret_valide
+from tests.structures.factories import DemandeCompteFactory, DocumentStructureFactory
+
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def connecte(page: Page, live_server):  # noqa: F811
+    def _connecter(user) -> Page:
+        client = Client()
+        client.force_login(user)
+        cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+        page.context.add_cookies([cookie])
+        page.on("dialog", lambda dialog: dialog.accept())
+        return page
+
+    return _connecter
+
+
+def test_demande_de_compte_publique(page: Page):  # noqa: F811
+    page.goto("/structures/demande-de-compte/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Demander l'ouverture d'un compte")
+    page_ok(page, "structures-demande-compte")
+    page.get_by_label("SIRET de la structure").fill(siret_valide(4242))
+    page.get_by_label("Raison sociale").fill("Association Essai Navigateur")
+    page.get_by_label("Forme juridique").select_option("association")
+    page.get_by_label("Numéro et voie").fill("1 place des Héros")
+    page.get_by_label("Code postal").fill("59000")
+    page.get_by_label("Commune").fill("Lille")
+    page.get_by_label("Madame").check()
+    page.locator("#id_representant_prenom").fill("Alice")
+    page.locator("#id_representant_nom").fill("Martin")
+    page.get_by_label("Fonction (président·e, directeur·rice…)").fill("Présidente")
+    page.get_by_label("Votre prénom").fill("Alice")
+    page.get_by_label("Votre nom").fill("Martin")
+    page.get_by_label("Votre adresse électronique").fill("alice.martin@exemple.fr")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    recap = page.locator("#recap-erreurs")
+    expect(recap).to_be_focused()
+    expect(recap).to_contain_text("Pas-de-Calais")
+    page_ok(page, "structures-demande-compte-erreurs")
+    page.get_by_label("Code postal").fill("62000")
+    page.get_by_label("Commune").fill("Arras")
+    page.get_by_role("button", name="Envoyer la demande").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Votre demande a bien été envoyée")
+    page_ok(page, "structures-demande-compte-envoyee")
+    assert DemandeCompte.objects.get().siret == siret_valide(4242)
+
+
+def test_agent_valide_une_demande(connecte, instructeur):
+    demande = DemandeCompteFactory(raison_sociale="Asso à valider")
+    onglet = connecte(instructeur)
+    onglet.goto("/structures/agents/demandes-de-compte/")
+    page_ok(onglet, "structures-agents-demandes-compte")
+    onglet.get_by_role("link", name="Asso à valider").click()
+    page_ok(onglet, "structures-agents-demande-compte")
+    onglet.get_by_role("button", name="Valider la demande").click()
+    expect(onglet.get_by_role("status").first).to_contain_text("Demande validée")
+    structure = Structure.objects.get(siret=demande.siret)
+    onglet.goto(f"/structures/agents/{structure.pk}/")
+    page_ok(onglet, "structures-agents-fiche")
+    onglet.goto("/structures/agents/")
+    page_ok(onglet, "structures-agents-liste")
+
+
+def test_espace_porteur(connecte, porteur, lecteur):
+    structure = porteur.adhesions.get().structure
+    DocumentStructureFactory(structure=structure)
+    onglet = connecte(porteur)
+    onglet.goto("/structures/mes-structures/")
+    page_ok(onglet, "structures-mes-structures")
+    onglet.get_by_role("link", name=structure.raison_sociale).click()
+    expect(onglet.get_by_role("heading", level=1)).to_contain_text(structure.raison_sociale)
+    page_ok(onglet, "structures-profil")
+    onglet.get_by_role("link", name="Modifier le profil").click()
+    page_ok(onglet, "structures-modifier")
+    onglet.get_by_role("button", name="Enregistrer").click()
+    expect(onglet.locator("#recap-erreurs")).to_be_focused()
+    onglet.get_by_label("Territoire MDS").select_option(label="Arrageois")
+    expect(onglet.locator("#id_bic_error")).to_contain_text("Indiquez le BIC")  # IBAN enregistré, BIC manquant
+    onglet.get_by_label("BIC").fill("CEPAFRPP627")
+    onglet.get_by_role("button", name="Enregistrer").click()
+    expect(onglet.get_by_role("status").first).to_contain_text("profil de la structure est enregistré")
+    onglet.goto(f"/structures/{structure.pk}/pieces/ajouter/?type=rib")
+    page_ok(onglet, "structures-piece")
+    onglet.goto(f"/structures/{structure.pk}/membres/")
+    page_ok(onglet, "structures-membres")
