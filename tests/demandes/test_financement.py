@@ -133,7 +133,7 @@ def test_couts_reels_indirects_plafonnes_hors_prestations():
 def test_montant_fixe_par_etp_et_segur():
     f = fiche(M4)
     assert montant_poste(f, poste(etp="1", mois="12", cout=None, part=None)) == D("28070.00")
-    assert montant_poste(f, poste(etp="0.5", mois="6", cout=None, part=None)) == D("7017.50")
+    assert montant_poste(f, poste(etp="0.5", mois="6", cout=None, part=None)) == D("8335.00")  # 5 700 + 2 635
     plan = calculer_plan(
         f,
         [poste(etp="1", mois="12", cout=None, part=None)],

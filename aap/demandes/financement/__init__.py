@@ -24,11 +24,12 @@ Choix faits là où les fiches ne tranchent pas :
    (mois entamés entre les dates de la convention demandée).
 6. Coûts réels (modèle `couts_reels_indirects_plafonnes`) : indirects ≤ `taux_indirects_max` % de
    (personnel + fonctionnement), prestations exclues de la base, vérifié sur le total du plan.
-7. Montant fixe par ETP (modèle `montant_fixe_par_etp`) : un poste vaut ETP × montant par ETP et par
-   12 mois × mois / 12, plus ETP × valorisation Ségur × mois / 12. La fiche ne dit pas si la valorisation
-   Ségur (annuelle, par temps plein) est proratisée : elle l'est ici à la durée, ce qui est identique pour
-   la convention de 12 mois de la fiche 5.11. La part du Département ne peut dépasser
-   `part_departement_poste` % de ce coût.
+7. Montant fixe par ETP (modèle `montant_fixe_par_etp`) : un poste vaut, pour une année, ETP × montant par
+   ETP et par 12 mois × mois / 12, plus ETP × valorisation Ségur (montant annuel par temps plein, proratisé
+   à la quotité mais pas aux mois, comme l'écrivent le cahier des charges et le choix du catalogue). La part
+   du Département ne peut dépasser `part_departement_poste` % de ce coût (le FSE+ finance le reste).
+   Le catalogue 2026 (choix de la fiche 5.11) lit la fiche autrement : 40 % du coût réel du poste dans la
+   limite de 22 800 € par ETP ; c'est la formule ci-dessus, celle du cahier des charges, qui est appliquée.
 8. Équilibre : par année et au total, dépenses = ressources au centime près.
 9. Part du Département (`parts_departement`) : une part sans condition s'applique dès que le plan
    comporte une ressource de ce fonds (FSE+ → 40 %, FTJ → 30 % en 2026) ; une part conditionnée

@@ -44,9 +44,9 @@ def montant_poste(fiche: Fiche, depense: Depense) -> Decimal:
     if isinstance(financement, MontantFixeParEtp):
         if depense.etp is None or depense.mois is None:
             return ZERO
-        prorata = depense.etp * depense.mois / DOUZE
         return arrondi(
-            prorata * financement.montant_max_etp_12_mois + prorata * financement.valorisation_segur_temps_plein
+            depense.etp * financement.montant_max_etp_12_mois * depense.mois / DOUZE
+            + depense.etp * financement.valorisation_segur_temps_plein
         )
     if depense.cout_annuel is None or depense.taux_affectation is None or depense.mois is None:
         return ZERO

@@ -19,7 +19,7 @@ class DispositifChoiceField(forms.ModelChoiceField):
 
 
 class FiltreDemandesForm(forms.Form):
-    q = forms.CharField(
+    structure = forms.CharField(
         label="Structure",
         required=False,
         max_length=120,
@@ -60,7 +60,7 @@ class FiltreDemandesForm(forms.Form):
             qs = qs.touchant(donnees["territoire"].pk)
         if donnees.get("statut"):
             qs = qs.filter(statut=donnees["statut"])
-        texte = (donnees.get("q") or "").strip()
+        texte = (donnees.get("structure") or "").strip()
         if texte:
             compact = texte.replace(" ", "")
             critere = (
