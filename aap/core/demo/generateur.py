@@ -1,0 +1,144 @@
+"""Génère le jeu de démonstration complet : comptes, structures, sessions de démonstration, demandes."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.test.utils import override_settings
+from django.utils import timezone
+from faker import Faker
+
+from aap.catalogue.loader import load_edition
+from aap.catalogue.models import Dispositif, Edition, SessionAppel
+from aap.core.demo.comptes import creer_comptes
+from aap.core.demo.demandes import creer_demande_demo
+from aap.core.demo.structures import creer_representants, creer_structures, rattacher_membre
+from aap.core.models import Role, Territoire
+from aap.demandes.choix import StatutDemande
+from aap.structures.models import Civilite, FormeJuridique, Membre, RoleMembre, Structure
+
+
+#: Dispositifs qui reçoivent une session de démonstration ouverte aujourd'hui.
+CODES_SESSION_DEMO = ("5.2", "5.5", "5.11")
+STATUTS = [(StatutDemande.VALIDEE, 70), (StatutDemande.DEPOSEE, 15), (StatutDemande.BROUILLON, 15)]
+
+
+@dataclass
+class Bilan:
+    structures: int = 0
+    demandes: dict[str, int] | None = None
+    sessions_demo: int = 0
+
+
+def ouvrir_sessions_demo(edition: Edition, aujourd_hui: datetime.date) -> list[SessionAppel]:
+    """Une session « de démonstration » par dispositif choisi, ouverte de J-7 à J+30 (idempotent)."""
+    sessions = []
+    for dispositif in Dispositif.objects.filter(edition=edition, code__in=CODES_SESSION_DEMO):
+        existante = dispositif.sessions.filter(demonstration=True).first()
+        if existante is None:
+            numero = (dispositif.sessions.order_by("-numero").values_list("numero", flat=True).first() or 0) + 1
+            existante = SessionAppel.objects.create(
+                dispositif=dispositif,
+                numero=numero,
+                ouverture=aujourd_hui - datetime.timedelta(days=7),
+                cloture=aujourd_hui + datetime.timedelta(days=30),
+                restriction="Session de démonstration : elle n'existe pas dans la délibération.",
+                demonstration=True,
+            )
+        else:
+            existante.ouverture = aujourd_hui - datetime.timedelta(days=7)
+            existante.cloture = aujourd_hui + datetime.timedelta(days=30)
+            existante.save(update_fields=["ouverture", "cloture"])
+        sessions.append(existante)
+    return sessions
+
+
+def _structure_demo(porteur) -> Structure:  # noqa: ANN001
+    from aap.core.demo.identifiants import iban_fictif, siret_fictif
+
+    structure, _ = Structure.objects.get_or_create(
+        siret=siret_fictif(0),
+        defaults={
+            "raison_sociale": "Association Démo Inclusion 62",
+            "forme_juridique": FormeJuridique.ASSOCIATION,
+            "adresse": "12 rue de la Solidarité",
+            "code_postal": "62000",
+            "commune": "Arras",
+            "territoire": Territoire.objects.get(code="arrageois"),
+            "email": "contact@demo-inclusion62.fr",
+            "representant_civilite": Civilite.MADAME,
+            "representant_nom": porteur.last_name,
+            "representant_prenom": porteur.first_name,
+            "representant_fonction": "Présidente",
+            "iban": iban_fictif(0),
+            "bic": "DEMOFRPPXXX",
+            "label_referent_62": True,
+        },
+    )
+    rattacher_membre(structure, porteur, RoleMembre.REPRESENTANT_LEGAL)
+    return structure
+
+
+def generer(
+    nb_structures: int = 150,
+    nb_demandes: int = 300,
+    seed: int = 62,
+    progression: Callable[[str], None] = lambda _m: None,
+) -> Bilan:
+    rng = random.Random(seed)
+    faker = Faker("fr_FR")
+    faker.seed_instance(seed)
+    edition = Edition.objects.filter(annee=2026).first() or load_edition(2026)
+    bilan = Bilan()
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        with transaction.atomic():
+            comptes = creer_comptes()
+            porteur = comptes[Role.PORTEUR]
+            structure_demo = _structure_demo(porteur)
+            sessions_demo = ouvrir_sessions_demo(edition, timezone.localdate())
+            bilan.sessions_demo = len(sessions_demo)
+            deja = Structure.objects.count()
+            structures = creer_structures(nb_structures, rng, faker, premier_numero=deja + 1)
+            creer_representants(structures, faker)
+            bilan.structures = len(structures) + 1
+        progression(f"{bilan.structures} structures, {bilan.sessions_demo} sessions de démonstration.")
+
+        representants = {
+            m.structure_id: m.user
+            for m in Membre.objects.filter(role=RoleMembre.REPRESENTANT_LEGAL).select_related("user")
+        }
+        sessions = list(
+            SessionAppel.objects.filter(dispositif__edition=edition, numero=1, demonstration=False).select_related(
+                "dispositif__edition"
+            )
+        )
+        labellisees = [s for s in structures if s.label_referent_62]
+        statuts = [s for s, poids in STATUTS for _ in range(poids)]
+        compte: dict[str, int] = {}
+        for i in range(nb_demandes):
+            session = sessions[i % len(sessions)]
+            fiche = session.dispositif.fiche
+            candidates = labellisees if fiche.porteurs.label_referent_62 else structures
+            structure = rng.choice(candidates)
+            statut = rng.choice(statuts)
+            with transaction.atomic():
+                creer_demande_demo(structure, representants[structure.pk], session, statut, rng, faker)
+            compte[statut] = compte.get(statut, 0) + 1
+            if (i + 1) % 50 == 0:
+                progression(f"{i + 1}/{nb_demandes} demandes…")
+
+        # L'espace du porteur de démonstration : deux demandes reçues en 2026 et un brouillon en cours.
+        with transaction.atomic():
+            for session, statut in ((sessions[1], StatutDemande.VALIDEE), (sessions[4], StatutDemande.DEPOSEE)):
+                creer_demande_demo(structure_demo, porteur, session, statut, rng, faker)
+                compte[statut] = compte.get(statut, 0) + 1
+            creer_demande_demo(
+                structure_demo, porteur, sessions_demo[0], StatutDemande.BROUILLON, rng, faker, at=timezone.now()
+            )
+            compte[StatutDemande.BROUILLON] = compte.get(StatutDemande.BROUILLON, 0) + 1
+    bilan.demandes = compte
+    return bilan

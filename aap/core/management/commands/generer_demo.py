@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandParser
+
+from aap.core.demo.generateur import generer
+from aap.core.models import User
+
+
+class Command(BaseCommand):
+    help = "Génère les données de démonstration (Faker fr_FR) : comptes, structures, demandes dans tous les statuts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--structures", type=int, default=150)
+        parser.add_argument("--demandes", type=int, default=300)
+        parser.add_argument("--seed", type=int, default=62)
+        parser.add_argument(
+            "--si-vide", action="store_true", help="Ne fait rien si la base contient déjà des comptes."
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        if options["si_vide"] and User.objects.exists():
+            self.stdout.write("Données de démonstration déjà présentes : rien à faire.")
+            return
+        bilan = generer(
+            nb_structures=options["structures"],
+            nb_demandes=options["demandes"],
+            seed=options["seed"],
+            progression=lambda m: self.stdout.write(m),
+        )
+        details = ", ".join(f"{n} {statut}" for statut, n in sorted((bilan.demandes or {}).items()))
+        self.stdout.write(
+            self.style.SUCCESS(f"Démonstration prête : {bilan.structures} structures ; demandes : {details}.")
+        )

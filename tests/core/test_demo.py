@@ -1,0 +1,55 @@
+"""Le jeu de démonstration passe par les vrais services : chaque demande transmise est complète et conforme."""
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from aap.catalogue.models import SessionAppel
+from aap.core.demo.comptes import COMPTES, MOT_DE_PASSE_DEMO
+from aap.core.demo.generateur import generer
+from aap.core.models import Role, User
+from aap.demandes.choix import StatutDemande
+from aap.demandes.models import Demande
+from aap.demandes.services import plan_de
+
+
+def test_generation_de_la_demo(catalogue_2026):
+    bilan = generer(nb_structures=12, nb_demandes=14, seed=7)
+    assert bilan.structures == 13
+    assert sum(bilan.demandes.values()) == 14 + 3
+
+    # Un compte par rôle, avec le mot de passe affiché.
+    for compte in COMPTES:
+        user = User.objects.get(email=compte.email)
+        assert user.role == compte.role and user.check_password(MOT_DE_PASSE_DEMO)
+    assert {c.role for c in COMPTES} == set(Role)
+
+    # Tous les statuts existent ; chaque demande transmise a un plan équilibré et conforme à sa fiche.
+    assert set(Demande.objects.values_list("statut", flat=True)) == set(StatutDemande.values)
+    for demande in Demande.objects.exclude(statut=StatutDemande.BROUILLON):
+        plan = plan_de(demande)
+        assert plan.equilibre and plan.conforme, (demande.reference, plan.messages)
+        assert demande.montant_demande == plan.montant_departement > 0
+    assert all(d.recepisse for d in Demande.objects.filter(statut=StatutDemande.VALIDEE))
+
+    # Les sessions de démonstration sont ouvertes aujourd'hui, et signalées comme telles.
+    demos = SessionAppel.objects.filter(demonstration=True)
+    assert demos.count() == 3 and all(s.est_ouverte() for s in demos)
+    porteur = User.objects.get(email="porteur@demo.aap62.fr")
+    brouillon = Demande.objects.for_user(porteur).get(statut=StatutDemande.BROUILLON)
+    assert brouillon.session.demonstration and brouillon.session.cloture > timezone.localdate()
+
+
+def test_generation_idempotente_avec_si_vide(catalogue_2026, capsys):
+    generer(nb_structures=3, nb_demandes=2, seed=1)
+    avant = Demande.objects.count()
+    call_command("generer_demo", "--si-vide")
+    assert Demande.objects.count() == avant
+    assert "déjà présentes" in capsys.readouterr().out
+
+
+def test_comptes_demo_affiche_un_compte_par_role(capsys):
+    call_command("comptes_demo")
+    sortie = capsys.readouterr().out
+    assert MOT_DE_PASSE_DEMO in sortie
+    for compte in COMPTES:
+        assert compte.email in sortie
