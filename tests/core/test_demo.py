@@ -10,11 +10,13 @@ from aap.core.models import Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.demandes.services import plan_de
+from aap.structures.models import DemandeCompte
 
 
 def test_generation_de_la_demo(catalogue_2026):
     bilan = generer(nb_structures=12, nb_demandes=14, seed=7)
     assert bilan.structures == 13
+    assert bilan.demandes_compte == DemandeCompte.objects.count() > 0
     assert sum(bilan.demandes.values()) == 14 + 3
 
     # Un compte par rôle, avec le mot de passe affiché.

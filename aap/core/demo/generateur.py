@@ -19,6 +19,7 @@ from aap.core.demo.demandes import creer_demande_demo
 from aap.core.demo.structures import creer_representants, creer_structures, rattacher_membre
 from aap.core.models import Role, Territoire
 from aap.demandes.choix import StatutDemande
+from aap.structures.demo import creer_demandes_compte_demo
 from aap.structures.models import Civilite, FormeJuridique, Membre, RoleMembre, Structure
 
 
@@ -32,6 +33,7 @@ class Bilan:
     structures: int = 0
     demandes: dict[str, int] | None = None
     sessions_demo: int = 0
+    demandes_compte: int = 0
 
 
 def ouvrir_sessions_demo(edition: Edition, aujourd_hui: datetime.date) -> list[SessionAppel]:
@@ -105,7 +107,11 @@ def generer(
             structures = creer_structures(nb_structures, rng, faker, premier_numero=deja + 1)
             creer_representants(structures, faker)
             bilan.structures = len(structures) + 1
-        progression(f"{bilan.structures} structures, {bilan.sessions_demo} sessions de démonstration.")
+            bilan.demandes_compte = len(creer_demandes_compte_demo(8, rng, faker))
+        progression(
+            f"{bilan.structures} structures, {bilan.demandes_compte} demandes de compte en attente, "
+            f"{bilan.sessions_demo} sessions de démonstration."
+        )
 
         representants = {
             m.structure_id: m.user
