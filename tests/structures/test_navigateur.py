@@ -1,32 +1,72 @@
-"""Parcours du portail partenaires dans Chromium, avec contrôle axe-core de chaque page."""
+"""Parcours du portail partenaires dans Chromium, avec contrôle axe-core de chaque page.
+
+Chaque scénario lance son propre Chromium dans un fil dédié : l'API synchrone de Playwright n'admet qu'une
+instance par fil, et celle de `tests/browser` reste ouverte pour toute la session de tests.
+"""
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connections
 from django.test import Client
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, expect, sync_playwright
 
 from aap.structures.models import DemandeCompte, Structure
-from tests.browser.conftest import browser, page, page_ok  # noqa: F401 - fixtures partagées
+from tests.browser.conftest import AXE, CHROMIUM, CHROMIUM_ARGS, page_ok
 from tests.siret import siret_valide
 from tests.structures.factories import DemandeCompteFactory, DocumentStructureFactory
 
 
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def connecte(page: Page, live_server):  # noqa: F811
-    def _connecter(user) -> Page:
-        client = Client()
-        client.force_login(user)
-        cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
-        page.context.add_cookies([cookie])
-        page.on("dialog", lambda dialog: dialog.accept())
-        return page
+def navigateur(live_server) -> Callable:
+    """`navigateur(scenario, user=None)` : exécute `scenario(page)` dans Chromium, connecté en `user` si donné."""
+    if not os.path.exists(CHROMIUM) or not AXE.exists():
+        pytest.fail("Chromium ou axe-core introuvable : `make test` les installe.")
 
-    return _connecter
+    def lancer(scenario: Callable[[Page], None], user=None) -> None:  # noqa: ANN001
+        cookie = None
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
+
+        def dans_le_fil() -> None:
+            try:
+                with sync_playwright() as p:
+                    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+                    try:
+                        context = browser.new_context(
+                            base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
+                        )
+                        context.set_default_timeout(15_000)
+                        if cookie:
+                            context.add_cookies([cookie])
+                        page = context.new_page()
+                        page.on("dialog", lambda dialog: dialog.accept())
+                        scenario(page)
+                    finally:
+                        browser.close()
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(max_workers=1) as fil:
+            fil.submit(dans_le_fil).result()
+
+    return lancer
 
 
-def test_demande_de_compte_publique(page: Page):  # noqa: F811
+def test_demande_de_compte_publique(navigateur):
+    navigateur(_demande_de_compte)
+    assert DemandeCompte.objects.get().siret == siret_valide(4242)
+
+
+def _demande_de_compte(page: Page) -> None:
     page.goto("/structures/demande-de-compte/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Demander l'ouverture d'un compte")
     page_ok(page, "structures-demande-compte")
@@ -53,12 +93,15 @@ def test_demande_de_compte_publique(page: Page):  # noqa: F811
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre demande a bien été envoyée")
     page_ok(page, "structures-demande-compte-envoyee")
-    assert DemandeCompte.objects.get().siret == siret_valide(4242)
 
 
-def test_agent_valide_une_demande(connecte, instructeur):
+def test_agent_valide_une_demande(navigateur, instructeur):
     demande = DemandeCompteFactory(raison_sociale="Asso à valider")
-    onglet = connecte(instructeur)
+    navigateur(lambda onglet: _agent_valide(onglet, demande), instructeur)
+    assert Structure.objects.filter(siret=demande.siret).exists()
+
+
+def _agent_valide(onglet: Page, demande: DemandeCompte) -> None:
     onglet.goto("/structures/agents/demandes-de-compte/")
     page_ok(onglet, "structures-agents-demandes-compte")
     onglet.get_by_role("link", name="Asso à valider").click()
@@ -72,10 +115,15 @@ def test_agent_valide_une_demande(connecte, instructeur):
     page_ok(onglet, "structures-agents-liste")
 
 
-def test_espace_porteur(connecte, porteur, lecteur):
+def test_espace_porteur(navigateur, porteur, lecteur):
     structure = porteur.adhesions.get().structure
     DocumentStructureFactory(structure=structure)
-    onglet = connecte(porteur)
+    navigateur(lambda onglet: _espace_porteur(onglet, structure), porteur)
+    structure.refresh_from_db()
+    assert structure.bic == "CEPAFRPP627"
+
+
+def _espace_porteur(onglet: Page, structure: Structure) -> None:
     onglet.goto("/structures/mes-structures/")
     page_ok(onglet, "structures-mes-structures")
     onglet.get_by_role("link", name=structure.raison_sociale).click()
