@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from aap.catalogue import presentation
 from aap.catalogue.forms import FiltreAppelsForm
@@ -57,7 +58,7 @@ def dispositif(request: HttpRequest, annee: int, slug: str) -> HttpResponse:
         "fil": [
             ("Appels à projets", reverse("catalogue:appels_ouverts")),
             (f"Catalogue {annee}", reverse("catalogue:catalogue", args=[annee])),
-            (f"{d.code} {d.titre}", ""),
+            (f"{d.code} {Truncator(d.titre).chars(60)}", ""),
         ],
         "d": d,
         "fiche": fiche,

@@ -88,7 +88,7 @@ def test_filtres_par_axe_et_par_territoire(client, catalogue_2026):
 def test_catalogue_de_l_edition(client, catalogue_2026):
     html = _page(client, reverse("catalogue:catalogue", args=[2026]))
     texte = _texte(html)
-    assert html.count("<caption>") == 5
+    assert html.count("<caption") == 5
     assert len(re.findall(r'<td class="code">', html)) == 50
     assert texte.count("Fiche détaillée") == 11
     assert "Axe 3 : Parcours insertion emploi" in texte
@@ -114,7 +114,7 @@ def test_fiche_detaillee_sans_session_ouverte(client, catalogue_2026):
     assert f"30{NBSP}% au plus du coût total" in texte
     assert f"90{NBSP}%" in texte and "postes en insertion × 12" in texte and "postes en insertion × 0,45" in texte
     assert "31/03/2027" in texte and "31/03/2028" in texte
-    assert "Sorties dynamiques" in texte and "<caption>Indicateurs de suivi" in html
+    assert "Sorties dynamiques" in texte and ">Indicateurs de suivi" in html
     assert "Service local allocation insertion (SLAI)" in texte
     assert "375 € × postes en insertion × mois de l'opération" in texte
     assert "Déposer une demande" not in texte
