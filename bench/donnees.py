@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -17,9 +17,11 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from aap.catalogue.models import SessionAppel
+from aap.catalogue.models import Dispositif, SessionAppel
+from aap.catalogue.schema import Fiche, ModeleFinancement
 from aap.core.demo.identifiants import iban_fictif, siret_fictif
 from aap.core.models import Role, Territoire, User
+from aap.demandes.financement import CATEGORIES_SAISIES, ContextePlan, Depense, calculer_plan, montant_poste
 from aap.demandes.models import CategorieDepense, Demande, Financeur, LigneDepense, LigneRessource, StatutDemande
 from aap.structures.models import Civilite, FormeJuridique, Membre, RoleMembre, Structure
 
@@ -52,6 +54,7 @@ FORMES = [
     (FormeJuridique.ENTREPRISE, 7),
 ]
 STATUTS = [(StatutDemande.BROUILLON, 15), (StatutDemande.DEPOSEE, 25), (StatutDemande.VALIDEE, 60)]
+POSTES = ["Conseiller·ère d'insertion", "Encadrant·e technique", "Chargé·e d'accompagnement", "Psychologue"]
 ACTIONS = [
     "Accompagnement renforcé vers l'emploi",
     "Parcours de remobilisation sociale",
@@ -130,6 +133,7 @@ def generer(
     territoires = {t.code: t for t in Territoire.objects.filter(est_departement=False)}
     sessions = list(
         SessionAppel.objects.filter(dispositif__edition__annee=annee, demonstration=False)
+        .exclude(dispositif__regles={})
         .select_related("dispositif")
         .prefetch_related("dispositif__territoires")
     )
@@ -218,11 +222,11 @@ def _demandes(
         statut = _ponderer(rng, STATUTS)
         ouverture = datetime.datetime.combine(session.ouverture, datetime.time(9), tzinfo=paris)
         cree_le = min(ouverture + datetime.timedelta(hours=rng.randint(0, 24 * 20)), maintenant)
-        depenses, ressources = _budget(rng, dispositif.periode_debut or session.cloture)
-        cout_total = sum((d.montant for d in depenses), Decimal(0))
-        montant = next(r.montant for r in ressources if r.financeur == Financeur.DEPARTEMENT)
         fiche = dispositif.fiche
-        compteurs = {c.value for c in fiche.compteurs} if fiche else set()
+        compteurs = {c.value for c in fiche.compteurs}
+        postes_insertion = rng.randint(10, 40) if "postes_insertion" in compteurs else None
+        debut, fin = _bornes(dispositif, session.ouverture.year)
+        depenses, ressources, cout_total, montant = _budget(rng, fiche, debut, fin, postes_insertion)
         demande = Demande(
             reference=f"{PREFIXE}-{session.ouverture.year}-{i + 1:05d}",
             statut=statut,
@@ -240,13 +244,13 @@ def _demandes(
                 ["engagement_citoyen", "egalite_femmes_hommes", "egalite_chances", "developpement_durable"],
                 rng.randint(1, 4),
             ),
-            date_debut=dispositif.periode_debut,
-            date_fin=dispositif.periode_fin,
-            etp=_q(Decimal(rng.randint(50, 600)) / 100) if "etp" in compteurs or not compteurs else None,
+            date_debut=debut,
+            date_fin=fin,
+            etp=_q(Decimal(rng.randint(50, 600)) / 100) if "etp" in compteurs else None,
             places=rng.randint(10, 300) if "places" in compteurs else None,
             dsp=rng.randint(50, 800) if "dsp" in compteurs else None,
             participants=rng.randint(10, 200) if "participants" in compteurs else None,
-            postes_insertion=rng.randint(4, 40) if "postes_insertion" in compteurs else None,
+            postes_insertion=postes_insertion,
             cout_total=cout_total,
             montant_demande=montant,
             cree_par=porteur,
@@ -284,45 +288,70 @@ def _territoires(rng: random.Random, structure: Structure, dispositif, territoir
     return sorted(choisis, key=lambda t: t.ordre)
 
 
-def _budget(rng: random.Random, debut: datetime.date) -> tuple[list[LigneDepense], list[LigneRessource]]:
-    """Un plan de financement équilibré : 2 à 4 postes, du fonctionnement, et des ressources qui bouclent."""
-    annee = debut.year
-    depenses: list[LigneDepense] = []
-    for n in range(rng.randint(2, 4)):
-        etp = Decimal(rng.choice(["0.50", "0.80", "1.00", "1.00"]))
-        affectation = Decimal(rng.choice(["50", "80", "100", "100"]))
-        cout = Decimal(rng.randint(32, 58) * 1000)
-        mois = Decimal(12)
-        depenses.append(
-            LigneDepense(
+def _bornes(dispositif: Dispositif, annee: int) -> tuple[datetime.date, datetime.date]:
+    """Dates de l'opération : celles de la convention de la fiche, sinon l'année de l'édition."""
+    fiche = dispositif.fiche
+    debut = (fiche.convention.debut if fiche else None) or datetime.date(annee, 1, 1)
+    fin = (fiche.convention.fin if fiche else None) or datetime.date(debut.year, 12, 31)
+    return debut, fin
+
+
+def _budget(
+    rng: random.Random, fiche: Fiche, debut: datetime.date, fin: datetime.date, postes_insertion: int | None
+) -> tuple[list[LigneDepense], list[LigneRessource], Decimal, Decimal]:
+    """Un plan équilibré, calculé selon la fiche (`aap.demandes.financement`) : postes de la catégorie que le
+    modèle retient (plus fonctionnement et indirects en coûts réels), forfaits dérivés, puis des ressources qui
+    équilibrent chaque année (Département au taux de la fiche, le reste au fonds européen ou en fonds propres).
+    Rend (dépenses, ressources, coût total, montant demandé)."""
+    modele = ModeleFinancement(fiche.financement.modele)
+    categorie_poste = CATEGORIES_SAISIES[modele][0]
+    annees = tuple(range(debut.year, fin.year + 1))
+    saisies: list[Depense] = []
+    for annee in annees:
+        for n in range(rng.randint(1, 3)):
+            poste = Depense(
                 annee=annee,
-                categorie=CategorieDepense.ENCADREMENT if n == 0 else CategorieDepense.PERSONNEL,
-                libelle=rng.choice(["Conseiller·ère d'insertion", "Encadrant·e technique", "Coordinateur·rice"])
-                if n
-                else "Direction de l'action",
-                etp=etp,
-                taux_affectation=affectation,
-                cout_annuel=cout,
-                mois=mois,
-                montant=_q(cout * etp * affectation / 100 * mois / 12),
-                ordre=n,
+                categorie=str(categorie_poste),
+                libelle=rng.choice(POSTES) if n else "Coordination de l'action",
+                etp=Decimal(rng.choice(["0.50", "0.80", "1.00", "1.00"])),
+                taux_affectation=Decimal(rng.choice(["50", "80", "100", "100"])),
+                cout_annuel=Decimal(rng.randint(32, 58) * 1000),
+                mois=Decimal(12),
             )
-        )
-    depenses.append(
-        LigneDepense(
-            annee=annee,
-            categorie=CategorieDepense.FONCTIONNEMENT,
-            libelle="Locaux, déplacements, fournitures",
-            montant=_q(Decimal(rng.randint(3_000, 25_000))),
-            ordre=10,
-        )
-    )
-    total = sum((d.montant for d in depenses), Decimal(0))
-    departement = _q(total * Decimal(rng.randint(35, 80)) / 100)
-    fse = _q((total - departement) * Decimal(rng.randint(0, 80)) / 100)
-    ressources = [
-        LigneRessource(annee=annee, financeur=Financeur.DEPARTEMENT, montant=departement),
-        LigneRessource(annee=annee, financeur=Financeur.FSE_PLUS, montant=fse),
-        LigneRessource(annee=annee, financeur=Financeur.FONDS_PROPRES, montant=total - departement - fse),
+            saisies.append(replace(poste, montant=montant_poste(fiche, poste)))
+        if modele == ModeleFinancement.COUTS_REELS:
+            fonctionnement = _q(Decimal(rng.randint(3_000, 25_000)))
+            personnel = sum((d.montant for d in saisies if d.annee == annee), Decimal(0))
+            saisies += [
+                Depense(annee, str(CategorieDepense.FONCTIONNEMENT), "Locaux, déplacements", fonctionnement),
+                Depense(annee, str(CategorieDepense.INDIRECTS), "Frais de structure",
+                        _q((personnel + fonctionnement) * Decimal("0.15"))),
+            ]  # fmt: skip
+    mois = (fin.year - debut.year) * 12 + fin.month - debut.month + 1
+    plan = calculer_plan(fiche, saisies, [], ContextePlan(annees=annees, postes_insertion=postes_insertion,
+                                                            mois_operation=mois))  # fmt: skip
+    taux = [p.taux for p in fiche.financement.parts_departement]
+    if modele == ModeleFinancement.MONTANT_FIXE_ETP:
+        taux.append(fiche.financement.part_departement_poste)
+    taux_departement = min(taux, default=Decimal(rng.randint(40, 80)))
+    fonds = [str(p.fonds) for p in fiche.financement.parts_departement] or [
+        str(f) for f in fiche.porteurs.cofinancement
     ]
-    return depenses, ressources
+    cofinanceur = {"FSE+": Financeur.FSE_PLUS, "FTJ": Financeur.FTJ}.get(fonds[0]) if fonds else None
+    ressources: list[LigneRessource] = []
+    for plan_annee in plan.annees:
+        total = plan_annee.total_depenses
+        part = _q(total * taux_departement / 100)
+        ressources += [
+            LigneRessource(annee=plan_annee.annee, financeur=Financeur.DEPARTEMENT, montant=part),
+            LigneRessource(annee=plan_annee.annee, financeur=cofinanceur or Financeur.FONDS_PROPRES,
+                           montant=total - part),
+        ]  # fmt: skip
+    depenses = [
+        LigneDepense(annee=d.annee, categorie=d.categorie, libelle=d.libelle, etp=d.etp,
+                     taux_affectation=d.taux_affectation, cout_annuel=d.cout_annuel, mois=d.mois, montant=d.montant,
+                     ordre=i)
+        for i, d in enumerate(saisies)
+    ]  # fmt: skip
+    montant = sum((r.montant for r in ressources if r.financeur == Financeur.DEPARTEMENT), Decimal(0))
+    return depenses, ressources, plan.cout_total, montant

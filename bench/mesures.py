@@ -14,8 +14,8 @@ class Resultat:
     scenario: str
     requetes: int
     erreurs: int
-    duree_s: float
-    debit: float
+    duree_s: float | None
+    debit: float | None
     p50: float
     p95: float
     p99: float
@@ -36,16 +36,18 @@ def percentile(valeurs_triees: Sequence[float], p: float) -> float:
     return valeurs_triees[rang - 1]
 
 
-def resumer(scenario: str, latences_s: Sequence[float], erreurs: int, duree_s: float) -> Resultat:
-    """Résume les latences (en secondes) des requêtes réussies ; le débit compte toutes les réponses."""
+def resumer(scenario: str, latences_s: Sequence[float], erreurs: int, duree_s: float | None) -> Resultat:
+    """Résume les latences (en secondes) des requêtes réussies ; le débit compte toutes les réponses.
+
+    `duree_s=None` : pas de débit (une variante mêlée à d'autres dans la même série n'en a pas)."""
     ms = sorted(x * 1000 for x in latences_s)
     total = len(ms) + erreurs
     return Resultat(
         scenario=scenario,
         requetes=total,
         erreurs=erreurs,
-        duree_s=round(duree_s, 3),
-        debit=round(total / duree_s, 1) if duree_s > 0 else math.nan,
+        duree_s=round(duree_s, 3) if duree_s is not None else None,
+        debit=round(total / duree_s, 1) if duree_s else None,
         p50=round(percentile(ms, 50), 1),
         p95=round(percentile(ms, 95), 1),
         p99=round(percentile(ms, 99), 1),
@@ -54,8 +56,8 @@ def resumer(scenario: str, latences_s: Sequence[float], erreurs: int, duree_s: f
     )
 
 
-def ratio(a: float, b: float) -> float:
-    return round(a / b, 1) if b else math.nan
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 1) if a is not None and b else None
 
 
 def tableau(resultats: Sequence[Resultat]) -> str:
@@ -66,12 +68,12 @@ def tableau(resultats: Sequence[Resultat]) -> str:
             r.scenario,
             str(r.requetes),
             str(r.erreurs),
-            f"{r.debit:.1f}",
+            "—" if r.debit is None else f"{r.debit:.1f}",
             f"{r.p50:.1f}",
             f"{r.p95:.1f}",
             f"{r.p99:.1f}",
             f"{r.maximum:.1f}",
-        )  # fmt: skip
+        )
         for r in resultats
     ]
     largeurs = [max(len(x) for x in col) for col in zip(entetes, *lignes, strict=True)]

@@ -34,7 +34,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=16, help="clients simultanés (16)")
     p.add_argument("--workers", type=int, default=None, help="processus gunicorn (défaut : 2 par cœur)")
     p.add_argument("--threads", type=int, default=None, help="fils par processus gunicorn (défaut : 2)")
-    p.add_argument("--requetes-liste", type=int, default=800, help="requêtes mesurées sur la liste (800)")
+    p.add_argument("--requetes-liste", type=int, default=480, help="requêtes mesurées sur la liste (480)")
     p.add_argument("--requetes-fiche", type=int, default=1600, help="requêtes mesurées sur la fiche (1 600)")
     p.add_argument("--requetes-nue", type=int, default=4000, help="requêtes mesurées sur la vue nue (4 000)")
     p.add_argument("--duree-max", type=float, default=90.0, help="plafond par scénario, en secondes (90)")
@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     bilan = donnees.generer(args.demandes, args.structures, afficher=lambda t: etape(f"  {t}"))
     origine = "réutilisées" if bilan.reutilise else "générées"
     etape(f"  {origine} : {bilan.demandes} demandes, {bilan.structures} structures")
+    with connection.cursor() as curseur:
+        curseur.execute("ANALYZE")  # statistiques du planificateur à jour après l'insertion en masse
     mot_de_passe = secrets.token_urlsafe(24)
     donnees.assurer_agent(mot_de_passe)
     plan = scenarios.plan()
@@ -114,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             resultats.append(mesures.resumer(nom, serie.latences, serie.erreurs, serie.duree_s))
             if len(serie.par_etiquette) > 1:
                 variantes[nom] = [
-                    mesures.resumer(etiquette, lat, 0, serie.duree_s) for etiquette, lat in serie.par_etiquette.items()
+                    mesures.resumer(etiquette, lat, 0, None) for etiquette, lat in sorted(serie.par_etiquette.items())
                 ]
             for exemple in serie.exemples_erreurs:
                 etape(f"  erreur : {exemple}")
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(mesures.tableau(resultats))
     for nom, lignes in variantes.items():
-        print(f"\nDétail « {nom} » par variante (le débit d'une variante n'a pas de sens : la série est mêlée)")
+        print(f"\nDétail « {nom} » par variante (requêtes réussies ; pas de débit : les variantes sont mêlées)")
         print(mesures.tableau(lignes))
     rapports = mesures.ratios(resultats, scenarios.NUE)
     print()

@@ -20,7 +20,15 @@ def test_le_schema_openapi_est_valide_et_sans_avertissement(tmp_path):
         "/api/catalogue/sessions-ouvertes/",
         "/api/structures/",
         "/api/structures/{id}/",
+        "/api/demandes/",
+        "/api/demandes/{id}/",
+        "/api/demandes/{id}/budget/",
+        "/api/demandes/{id}/deposer/",
+        "/api/demandes/{id}/valider/",
     } <= chemins
+    operations = schema["paths"]["/api/demandes/{id}/"]
+    assert set(operations) >= {"get", "patch"} and "put" not in operations and "delete" not in operations
+    assert set(schema["paths"]["/api/demandes/{id}/budget/"]) >= {"get", "put"}
     assert "Fiche" in schema["components"]["schemas"]
 
 

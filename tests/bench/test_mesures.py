@@ -41,3 +41,9 @@ def test_resume_ratios_et_tableau():
                                  "max", "ms"]  # fmt: skip
     assert lignes[3].startswith("liste agents")
     assert lignes[3].split()[-7:] == ["102", "2", "25.5", "40.0", "40.0", "100.0", "100.0"]
+
+
+def test_variante_sans_debit():
+    variante = resumer("sans filtre", [0.01, 0.02], erreurs=0, duree_s=None)
+    assert variante.debit is None and variante.duree_s is None
+    assert tableau([variante]).splitlines()[2].split()[4] == "—"

@@ -20,7 +20,7 @@ from aap.catalogue.models import Axe, Dispositif, Edition, SessionAppel
 TAG = "Catalogue (public)"
 P_EDITION = OpenApiParameter("edition", int, description="Année de l'édition, ex. 2026.")
 P_AXE = OpenApiParameter("axe", int, description="Numéro de l'axe.")
-P_TERRITOIRE = OpenApiParameter("territoire", str, description="Code du territoire, ex. « arrageois ».")
+P_TERRITOIRE = OpenApiParameter("territoire", int, description="Identifiant d'un territoire couvert.")
 
 
 class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
@@ -76,8 +76,8 @@ class DispositifViewSet(CatalogueViewSet):
             qs = qs.filter(edition__annee=annee)
         if (axe := entier(self.request, "axe")) is not None:
             qs = qs.filter(axe__numero=axe)
-        if territoire := self.request.query_params.get("territoire", "").strip():
-            qs = qs.filter(territoires__code=territoire)
+        if (territoire := entier(self.request, "territoire")) is not None:
+            qs = qs.filter(territoires=territoire)
         return qs
 
 
