@@ -63,14 +63,23 @@ SECTIONS = [
 ]
 
 COMPTEURS = ("etp", "places", "dsp", "participants", "postes_insertion")
+#: Libellés des champs qui diffèrent du titre de leur section (pas deux fois le même intitulé).
+LIBELLES = {
+    "partenariats": "Partenaires mobilisés et rôle de chacun",
+    "indicateurs_proposes": "Indicateurs proposés par la structure",
+    "priorites_commentaire": "Comment l'opération les prend en compte",
+    "moyens_humains": "Moyens humains",
+    "moyens_materiels": "Moyens matériels",
+}
+
 AIDES = {
     "description": "Public visé, contenu de l'accompagnement, déroulement, outils pédagogiques.",
     "objectifs": "Ce que l'opération cherche à atteindre pour les participants.",
     "resultats_attendus": "Résultats quantitatifs et qualitatifs, nature des sorties visées.",
     "moyens_humains": "Postes, profils, qualifications, encadrement.",
     "moyens_materiels": "Locaux (accessibilité, transports), équipements, outils de suivi.",
-    "partenariats": "Partenaires mobilisés et rôle de chacun (SLAI, MDS, France Travail, entreprises…).",
-    "priorites_commentaire": "Comment l'opération prend en compte les priorités cochées.",
+    "partenariats": "SLAI, MDS, France Travail, Mission Locale, entreprises, autres structures…",
+    "priorites_commentaire": "Actions concrètes pour chacune des priorités cochées.",
     "indicateurs_proposes": "Indicateurs que la structure propose en plus de ceux de la fiche.",
     "etp": "Équivalents temps plein affectés à l'opération.",
 }
@@ -88,6 +97,8 @@ class DossierForm(forms.Form):
             champ.required = False
             if nom in AIDES:
                 champ.help_text = AIDES[nom]
+            if nom in LIBELLES:
+                champ.label = LIBELLES[nom]
             self.fields[nom] = champ
         self.fields["intitule"].required = True
         for nom in ("date_debut", "date_fin"):
