@@ -37,6 +37,8 @@ def test_agent_lit_toutes_les_structures_et_la_consultation_est_journalisee(api_
     reponse = client.get(reverse("api:structure-detail", args=[structure.pk]))
     assert reponse.status_code == 200
     assert reponse.json()["siret"] == structure.siret
+    assert reponse.json()["iban_masque"].endswith(structure.iban[-4:])
+    assert structure.iban not in reponse.content.decode().replace(" ", "")
     entree = AuditLog.objects.get(action="consultation")
     assert entree.acteur == instructeur and entree.structure_id == structure.pk
 

@@ -17,6 +17,9 @@ class StructureResumeSerializer(serializers.ModelSerializer):
 class StructureSerializer(serializers.ModelSerializer):
     territoire = TerritoireSerializer(read_only=True, allow_null=True)
     forme_juridique_libelle = serializers.CharField(source="get_forme_juridique_display", read_only=True)
+    iban_masque = serializers.CharField(
+        read_only=True, help_text="IBAN masqué, comme à l'écran : l'IBAN complet ne sort pas par l'API."
+    )
 
     class Meta:
         model = Structure
@@ -40,7 +43,7 @@ class StructureSerializer(serializers.ModelSerializer):
             "representant_prenom",
             "representant_nom",
             "representant_fonction",
-            "iban",
+            "iban_masque",
             "bic",
             "label_referent_62",
             "creee_le",
