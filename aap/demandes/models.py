@@ -112,6 +112,15 @@ class Demande(models.Model):
             models.Index(fields=["statut"]),
             models.Index(fields=["dispositif", "statut"]),
             models.Index(fields=["statut", "deposee_le"]),
+            # Liste des agents (10 000 demandes) : tris sans parcourir la table, synthèses en parcours d'index.
+            models.Index(fields=["-deposee_le"], name="demande_tri_depot"),
+            models.Index(fields=["-montant_demande"], name="demande_tri_montant"),
+            models.Index(fields=["-cout_total"], name="demande_tri_cout"),
+            models.Index(
+                fields=["statut", "dispositif"],
+                include=["id", "montant_demande", "cout_total"],
+                name="demande_synthese",
+            ),
         ]
 
     def __str__(self) -> str:

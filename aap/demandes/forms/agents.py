@@ -31,7 +31,7 @@ class FiltreDemandesForm(forms.Form):
     )
     dispositif = DispositifChoiceField(
         label="Dispositif",
-        queryset=Dispositif.objects.detailles().select_related("edition"),
+        queryset=Dispositif.objects.detailles().select_related("edition").only("code", "titre", "edition__annee"),
         required=False,
         empty_label="Tous",
     )
@@ -47,6 +47,12 @@ class FiltreDemandesForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["edition"].label_from_instance = lambda e: str(e.annee)
+        # Listes lues une fois et figées : pas de curseur serveur (3 allers-retours) par liste déroulante.
+        for nom in ("edition", "dispositif", "territoire"):
+            champ = self.fields[nom]
+            champ.choices = [("", champ.empty_label)] + [
+                (obj.pk, champ.label_from_instance(obj)) for obj in champ.queryset
+            ]
 
     def filtrer(self, qs: DemandeQuerySet) -> DemandeQuerySet:
         if not self.is_valid():

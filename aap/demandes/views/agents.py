@@ -1,10 +1,12 @@
 """Liste des demandes transmises, pour les agents : filtres, tris, pagination, synthèses calculées en SQL.
 
-Nombre de requêtes constant quel que soit le volume : totaux (1), page (1), territoires de la page (1),
-synthèse par dispositif (1) et par territoire (1), listes des filtres (3).
+Nombre de requêtes constant quel que soit le volume : page (1), territoires de la page (1), synthèse par
+dispositif (1, elle donne aussi le total) et par territoire (1), listes des filtres (3).
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
@@ -31,23 +33,59 @@ TRIS = {
 }
 
 
+#: Colonnes lues pour la page (les textes du dossier et les règles des fiches ne servent pas ici).
+COLONNES = [
+    "reference",
+    "statut",
+    "montant_demande",
+    "cout_total",
+    "deposee_le",
+    "structure__raison_sociale",
+    "structure__siret",
+    "dispositif__code",
+    "dispositif__titre",
+]
+
+
+class PaginatorCompact(Paginator):
+    """Même rendu par `ui/pagination.html`, mais `page_range` ne contient que les numéros que le gabarit
+    affiche (1, 2, autour de la page courante, les deux derniers) : 8 tours de boucle au lieu de 340."""
+
+    numero: int = 1
+
+    @property
+    def page_range(self) -> list[int]:  # type: ignore[override]
+        dernier = self.num_pages
+        utiles = {1, 2, dernier - 1, dernier, *range(self.numero - 2, self.numero + 3)}
+        return sorted(n for n in utiles if 1 <= n <= dernier)
+
+
 def syntheses(qs: object) -> dict:
-    """Nombre, montants demandés et coûts, au total, par dispositif et par territoire (agrégats SQL)."""
-    ids = qs.order_by().values("pk")
-    total = qs.order_by().aggregate(nombre=Count("pk"), montant=Sum("montant_demande"), cout=Sum("cout_total"))
-    par_dispositif = (
-        Demande.objects.filter(pk__in=ids)
-        .values("dispositif_id", "dispositif__code", "dispositif__titre", "dispositif__edition__annee")
-        .annotate(nombre=Count("pk"), montant=Sum("montant_demande"), cout=Sum("cout_total"))
+    """Nombre, montants demandés et coûts, par dispositif et par territoire (agrégats SQL), et le total.
+
+    `qs` filtre par sous-requêtes (`for_user`, `touchant`) : pas de jointure qui doublerait les lignes, on
+    agrège donc directement dessus. Le total est la somme des lignes par dispositif (une demande, un
+    dispositif) : une requête de moins.
+    """
+    qs = qs.order_by()
+    par_dispositif = list(
+        qs.values("dispositif_id", "dispositif__code", "dispositif__titre", "dispositif__edition__annee")
+        .annotate(nombre=Count("*"), montant=Sum("montant_demande"), cout=Sum("cout_total"))
         .order_by("dispositif__edition__annee", "dispositif__axe__numero", "dispositif__ordre", "dispositif_id")
     )
-    par_territoire = (
-        Demande.territoires.through.objects.filter(demande_id__in=ids)
-        .values("territoire_id", "territoire__nom")
-        .annotate(nombre=Count("demande_id"), montant=Sum("demande__montant_demande"))
-        .order_by("territoire__ordre", "territoire__nom")
-    )
-    return {"total": total, "par_dispositif": list(par_dispositif), "par_territoire": list(par_territoire)}
+    par_territoire = [
+        ligne
+        for ligne in qs.values("territoires__id", "territoires__nom", "territoires__ordre")
+        .annotate(nombre=Count("pk"), montant=Sum("montant_demande"))
+        .order_by("territoires__ordre", "territoires__nom")
+        if ligne["territoires__id"] is not None
+    ]
+    total = {
+        "nombre": sum(s["nombre"] for s in par_dispositif),
+        "montant": sum((s["montant"] for s in par_dispositif), Decimal(0)),
+        "cout": sum((s["cout"] for s in par_dispositif), Decimal(0)),
+    }
+    return {"total": total, "par_dispositif": par_dispositif, "par_territoire": par_territoire}
 
 
 @role_required(*AGENT_ROLES)
@@ -57,13 +95,14 @@ def liste(request: HttpRequest) -> HttpResponse:
     donnees = syntheses(qs)
     page_qs = sort_queryset(
         request,
-        qs.select_related("structure", "dispositif__edition").prefetch_related("territoires"),
+        qs.select_related("structure", "dispositif").only(*COLONNES).prefetch_related("territoires"),
         TRIS,
         "-depot",
     )
-    paginator = Paginator(page_qs, PAR_PAGE)
+    paginator = PaginatorCompact(page_qs, PAR_PAGE)
     paginator.count = donnees["total"]["nombre"]  # déjà compté par les synthèses : une requête de moins
     page = paginator.get_page(request.GET.get("page"))
+    paginator.numero = page.number
     return render(
         request, "demandes/agent_liste.html", {"filtres": filtres, "page": page, "fil": [("Demandes", "")], **donnees}
     )

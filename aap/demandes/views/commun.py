@@ -20,9 +20,11 @@ from aap.structures.models import RoleMembre
 def demande_pour(request: HttpRequest, pk: int) -> Demande:
     """La demande si elle est dans le périmètre de l'utilisateur ; 404 sinon."""
     qs = Demande.objects.for_user(request.user).select_related(
-        "structure", "dispositif__edition", "dispositif__axe", "session__dispositif", "cree_par", "validee_par"
+        "structure", "dispositif__edition", "session", "cree_par", "deposee_par", "validee_par"
     )
-    return get_object_or_404(qs, pk=pk)
+    demande = get_object_or_404(qs, pk=pk)
+    demande.session.dispositif = demande.dispositif  # même ligne : pas une seconde lecture des règles
+    return demande
 
 
 @dataclass(frozen=True)
