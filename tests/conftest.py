@@ -15,6 +15,8 @@ from tests.factories import MembreFactory, StructureFactory, UserFactory, territ
 def pytest_configure(config: pytest.Config) -> None:
     # whitenoise avertit si STATIC_ROOT n'existe pas encore (clone neuf, collectstatic jamais lancé).
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Hachage rapide des mots de passe en test (PBKDF2 coûte ~0,3 s par compte créé).
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
