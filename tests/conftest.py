@@ -12,6 +12,9 @@ from aap.core.territoires import ensure_territoires
 from tests.factories import MembreFactory, StructureFactory, UserFactory, territoire
 
 
+pytest_plugins = ["tests.navigateur"]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # whitenoise avertit si STATIC_ROOT n'existe pas encore (clone neuf, collectstatic jamais lancé).
     Path(django_settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

@@ -1,64 +1,14 @@
 """Parcours du portail partenaires dans Chromium, avec contrôle axe-core de chaque page.
 
-Chaque scénario lance son propre Chromium dans un fil dédié : l'API synchrone de Playwright n'admet qu'une
-instance par fil, et celle de `tests/browser` reste ouverte pour toute la session de tests.
+La fixture `navigateur` (tests/navigateur.py) joue chaque scénario dans un Chromium neuf.
 """
 
-import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-
-import pytest
-from django.db import connections
-from django.test import Client
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from aap.structures.models import DemandeCompte, Structure
-from tests.browser.conftest import AXE, CHROMIUM, CHROMIUM_ARGS, page_ok
+from tests.navigateur import page_ok
 from tests.siret import siret_valide
 from tests.structures.factories import DemandeCompteFactory, DocumentStructureFactory
-
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def navigateur(live_server) -> Callable:
-    """`navigateur(scenario, user=None)` : exécute `scenario(page)` dans Chromium, connecté en `user` si donné."""
-    if not os.path.exists(CHROMIUM) or not AXE.exists():
-        pytest.fail("Chromium ou axe-core introuvable : `make test` les installe.")
-
-    def lancer(scenario: Callable[[Page], None], user=None) -> None:  # noqa: ANN001
-        cookie = None
-        if user is not None:
-            client = Client()
-            client.force_login(user)
-            cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
-
-        def dans_le_fil() -> None:
-            try:
-                with sync_playwright() as p:
-                    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                    try:
-                        context = browser.new_context(
-                            base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
-                        )
-                        context.set_default_timeout(15_000)
-                        if cookie:
-                            context.add_cookies([cookie])
-                        page = context.new_page()
-                        page.on("dialog", lambda dialog: dialog.accept())
-                        scenario(page)
-                    finally:
-                        browser.close()
-            finally:
-                connections.close_all()
-
-        with ThreadPoolExecutor(max_workers=1) as fil:
-            fil.submit(dans_le_fil).result()
-
-    return lancer
 
 
 def test_demande_de_compte_publique(navigateur):
