@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -80,10 +81,25 @@ def navigateur(live_server) -> Callable[..., None]:  # noqa: ANN001 - fixture de
             finally:
                 connections.close_all()
 
-        with ThreadPoolExecutor(max_workers=1) as fil:
+        # Un scénario peut lire la base (ex. le lien reçu par courriel) depuis le fil de Playwright, où
+        # tourne une boucle asyncio : on l'autorise le temps du scénario seulement.
+        with ThreadPoolExecutor(max_workers=1) as fil, _orm_dans_la_boucle():
             fil.submit(dans_le_fil).result()
 
     return lancer
+
+
+@contextmanager
+def _orm_dans_la_boucle() -> Iterator[None]:
+    avant = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if avant is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = avant
 
 
 def _slug(text: str) -> str:
