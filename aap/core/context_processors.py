@@ -17,10 +17,8 @@ def navigation(request: HttpRequest) -> dict:
         else:
             items += [("Demandes", reverse("demandes:agent_liste"))]
             if user.est_dpid:
-                items += [
-                    ("Demandes de compte", reverse("structures:demandes_compte")),
-                    ("Structures", reverse("structures:agent_liste")),
-                ]
+                items += [("Demandes de compte", reverse("structures:demandes_compte"))]
+            items += [("Structures", reverse("structures:agent_liste"))]
             if user.role == Role.ADMIN:
                 items += [("Journal", reverse("core:journal"))]
     path = request.path
