@@ -8,6 +8,7 @@ Statuts : brouillon → déposée → validée ; déposée → brouillon tant qu
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -43,6 +44,8 @@ from aap.demandes.rules import (
 )
 from aap.structures.models import Structure
 
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "WORKFLOW",
@@ -405,5 +408,8 @@ def valider(demande: Demande, acteur: User, attestation_honneur: bool, at: datet
             ],
             empreinte=demande.recepisse_empreinte,
         )
-    recepisse.notifier_validation(demande)
+    try:
+        recepisse.notifier_validation(demande)
+    except Exception:  # la validation est enregistrée : un courriel perdu ne doit pas la faire paraître échouée
+        logger.exception("Courriel de validation de %s non envoyé", demande.reference)
     return demande

@@ -271,6 +271,17 @@ def test_validation_produit_le_recepisse_et_previent_les_membres(demande, porteu
     assert mail.outbox[0].attachments[0][0] == f"recepisse-{demande.reference}.pdf"
 
 
+def test_un_courriel_en_echec_n_annule_pas_la_validation(demande, porteur, monkeypatch):
+    def panne(*args, **kwargs):
+        raise ConnectionRefusedError("serveur de courriel injoignable")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", panne)
+    services.deposer(demande, porteur, at=PENDANT)
+    services.valider(demande, porteur, attestation_honneur=True, at=PENDANT)
+    demande.refresh_from_db()
+    assert demande.statut == StatutDemande.VALIDEE and demande.recepisse_empreinte
+
+
 def test_un_membre_inactif_n_est_pas_prevenu(demande, porteur, structure):
     ancien = MembreFactory(structure=structure, role="gestionnaire", actif=False).user
     services.deposer(demande, porteur, at=PENDANT)

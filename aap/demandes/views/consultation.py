@@ -90,7 +90,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": DocumentStructure.objects.filter(structure=demande.structure).order_by("type", "-depose_le"),
             "manques": (
                 controler_completude(demande)
-                if page.peut_ecrire and demande.statut != StatutDemande.VALIDEE and not request.user.est_agent
+                if page.session_ouverte and page.peut_ecrire and demande.statut != StatutDemande.VALIDEE
                 else []
             ),
         },
