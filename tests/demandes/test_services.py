@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from pypdf import PdfReader
 
@@ -337,3 +338,17 @@ def test_toute_ecriture_refusee_des_minuit(porteur, structure, session, action, 
     )
     demande.refresh_from_db()
     assert demande.statut == avant and demande.objectifs != "x" and demande.depenses.exists()
+
+
+def test_sans_at_l_heure_de_paris_fait_foi(porteur, structure, session):
+    """Horloge figée (time-machine) : 23:59:59 le 15/02 à Paris passe, 00:00:00 le 16/02 est refusé, alors qu'il
+    n'est encore que 23:00 le 15/02 en UTC."""
+    premiere = DemandeFactory(structure=structure, session=session, budget=True)
+    seconde = DemandeFactory(structure=structure, session=session, budget=True)
+    with time_machine.travel(DERNIERE_SECONDE, tick=False):
+        services.deposer(premiere, porteur)
+    with time_machine.travel(APRES_CLOTURE, tick=False):
+        assert datetime.datetime.now(datetime.UTC).hour == 23
+        with pytest.raises(SessionClose, match="ne peut plus être déposée"):
+            services.deposer(seconde, porteur)
+    assert (premiere.statut, seconde.statut) == (StatutDemande.DEPOSEE, StatutDemande.BROUILLON)
