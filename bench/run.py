@@ -100,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     journal = args.sortie / f"gunicorn-{horodatage}.log"
     etape(f"gunicorn : {config.workers} processus × {config.threads} fils, {coeurs} cœurs, journal {journal.name}")
 
+    charge_avant = os.getloadavg()[0]
+    if charge_avant > coeurs / 2:
+        etape(f"attention : machine déjà chargée (charge {charge_avant:.1f} pour {coeurs} cœurs) : chiffres bruités")
     resultats: list[mesures.Resultat] = []
     variantes: dict[str, list[mesures.Resultat]] = {}
     with serveur.gunicorn(config, database_url, journal) as port:
@@ -137,7 +140,13 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "horodatage": horodatage,
-                "machine": {"coeurs": coeurs, "python": platform.python_version(), "systeme": platform.platform()},
+                "machine": {
+                    "coeurs": coeurs,
+                    "python": platform.python_version(),
+                    "systeme": platform.platform(),
+                    "charge_1_min_avant": round(charge_avant, 2),
+                    "charge_1_min_apres": round(os.getloadavg()[0], 2),
+                },
                 "serveur": {"logiciel": "gunicorn gthread", "workers": config.workers, "threads": config.threads},
                 "donnees": {"demandes": bilan.demandes, "structures": bilan.structures},
                 "clients": args.clients,
