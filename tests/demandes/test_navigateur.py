@@ -1,67 +1,23 @@
 """Parcours des demandes dans Chromium (Playwright) : enregistrement automatique, totaux en direct, dépôt,
-validation, liste et fiche côté agents ; axe-core sur chaque page (`page_ok` de `tests/browser`).
-
-Chaque scénario lance son propre Chromium dans un fil dédié : l'API synchrone de Playwright n'admet qu'une
-instance par fil, et celle de `tests/browser` reste ouverte pour toute la session de tests.
-"""
+validation, liste et fiche côté agents ; axe-core sur chaque page (fixture `navigateur` et `page_ok` de
+`tests/navigateur.py`)."""
 
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
-from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
-from tests.browser.conftest import AXE, CHROMIUM, CHROMIUM_ARGS, page_ok
 from tests.demandes.factories import DemandeFactory, SessionAppelFactory
+from tests.navigateur import page_ok
 
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def navigateur(live_server) -> Callable:
-    """`navigateur(scenario, user)` : exécute `scenario(page)` dans Chromium, connecté en `user`."""
-    if not os.path.exists(CHROMIUM) or not AXE.exists():
-        pytest.fail("Chromium ou axe-core introuvable : `make test` les installe.")
-
-    def lancer(scenario: Callable[[Page], None], user) -> None:  # noqa: ANN001
-        client = Client()
-        client.force_login(user)
-        cookie = {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
-
-        def dans_le_fil() -> None:
-            try:
-                with sync_playwright() as p:
-                    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-                    try:
-                        context = browser.new_context(
-                            base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
-                        )
-                        context.set_default_timeout(15_000)
-                        context.add_cookies([cookie])
-                        page = context.new_page()
-                        page.on("dialog", lambda dialog: dialog.accept())
-                        scenario(page)
-                    finally:
-                        browser.close()
-            finally:
-                connections.close_all()
-
-        with ThreadPoolExecutor(max_workers=1) as fil:
-            fil.submit(dans_le_fil).result()
-
-    return lancer
 
 
 @pytest.fixture
@@ -130,3 +86,16 @@ def test_liste_et_fiche_agents(navigateur, instructeur, structure, session_ouver
         page_ok(page, "demandes-agents-fiche")
 
     navigateur(scenario, instructeur)
+
+
+def test_ecran_etroit(navigateur, porteur, structure, session_ouverte):
+    demande = DemandeFactory(structure=structure, session=session_ouverte, cree_par=porteur, budget=True)
+
+    def scenario(page: Page) -> None:
+        for chemin, nom in (("dossier/", "dossier"), ("budget/", "budget"), ("", "detail")):
+            page.goto(f"/demandes/{demande.pk}/{chemin}")
+            page_ok(page, f"demandes-mobile-{nom}")
+            largeur = page.evaluate("document.documentElement.scrollWidth")
+            assert largeur <= 390, f"{nom} : la page déborde ({largeur} px)"
+
+    navigateur(scenario, porteur, largeur=390)
