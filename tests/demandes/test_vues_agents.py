@@ -155,7 +155,7 @@ def test_fiche_complete_pour_un_agent_et_consultation_tracee(client, instructeur
         demande.reference,
         "Description de l'opération",
         "Plan de financement 2026",
-        "Forfait autres coûts directs et indirects",
+        "Forfait de 40 % des frais de personnel",
         "statuts-2024.pdf",
         "Historique",
         "Égalité femmes-hommes",
