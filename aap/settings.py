@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "aap.core",
     "aap.catalogue",
     "aap.structures",
@@ -146,6 +147,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Catalogue des dispositifs (public), structures et demandes de subvention.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Redoc servi depuis nos fichiers statiques (aucun CDN : l'application doit marcher hors ligne).
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -110,11 +110,14 @@ def cle_iban(pays: str, bban: str) -> str:
 
 
 def iban_valide(value: str) -> bool:
-    """Format, longueur du pays et contrôle modulo 97 (le reste doit valoir 1)."""
+    """Format, longueur du pays, clé entre 02 et 98 (ISO 13616 : 00, 01 et 99 ne sont jamais émises)
+    et contrôle modulo 97 (le reste doit valoir 1)."""
     iban = normaliser_iban(value)
     if not _IBAN_RE.match(iban):
         return False
     if LONGUEUR_IBAN.get(iban[:2]) != len(iban):
+        return False
+    if not 2 <= int(iban[2:4]) <= 98:
         return False
     return iban_mod97(iban) == 1
 
@@ -140,7 +143,7 @@ def valider_iban(value: str) -> None:
             code="iban_longueur",
             params={"pays": iban[:2], "attendu": longueur, "n": len(iban)},
         )
-    if iban_mod97(iban) != 1:
+    if not iban_valide(iban):
         raise ValidationError(
             "Cet IBAN n'est pas valide (clé de contrôle incorrecte) : recopiez-le depuis votre RIB.", code="iban_cle"
         )

@@ -48,3 +48,11 @@ def test_vue_sante_nue(api, methode, django_assert_num_queries):
     assert reponse.status_code == 200
     assert reponse.json() == {"statut": "ok"}
     assert api.post(reverse("api:sante")).status_code == 405
+
+
+def test_la_documentation_redoc_est_servie_sans_cdn(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "drf_spectacular_sidecar/redoc" in page
+    assert "cdn." not in page and "https://" not in page.split("<body")[0]

@@ -137,8 +137,18 @@ def test_changer_un_chiffre_invalide_l_iban(bban, position, decalage):
 
 @given(st.text(alphabet="0123456789", min_size=23, max_size=23), st.integers(min_value=0, max_value=99))
 def test_seule_la_bonne_cle_est_acceptee(bban, cle):
+    # 01 ≡ 98 modulo 97 : seule la clé canonique (02 à 98) est acceptée, jamais 00, 01 ni 99.
     iban = f"FR{cle:02d}{bban}"
     assert v.iban_valide(iban) == (f"{cle:02d}" == v.cle_iban("FR", bban))
+
+
+def test_cle_01_refusee_meme_si_congrue():
+    bban = "99999000010000000000100"
+    assert v.cle_iban("FR", bban) == "93"
+    bons = [f"FR{k:02d}{bban}" for k in range(100) if v.iban_mod97(f"FR{k:02d}{bban}") == 1]
+    assert [b[2:4] for b in bons] == ["93"]
+    iban_98 = next(f"FR98{b}" for b in (f"{n:023d}" for n in range(10**6)) if v.cle_iban("FR", b) == "98")
+    assert v.iban_valide(iban_98) and not v.iban_valide("FR01" + iban_98[4:])
 
 
 def test_iban_masque_ne_montre_que_les_4_derniers():
