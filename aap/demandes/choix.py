@@ -25,6 +25,7 @@ class CategorieDepense(models.TextChoices):
     PRESTATIONS = "prestations", "Prestations externes"
     INDIRECTS = "indirects", "Coûts indirects"
     FORFAIT = "forfait", "Forfait autres coûts directs et indirects"
+    SEGUR = "segur", "Valorisation Ségur"
 
 
 #: Catégories dont le montant est calculé à partir d'un poste (quotité, affectation, coût, mois).

@@ -43,7 +43,6 @@ _FINANCEMENTS: dict[str, dict[str, Any]] = {
         "valorisation_segur_temps_plein": "5270.00",
         "part_departement_poste": "40",
         "part_fse_poste": "60",
-        "parts_departement": [{"fonds": "FSE+", "taux": "40"}],
     },
 }
 _FICHES = {M1: "F01", M2: "F05", M3: "F07", M4: "F11"}

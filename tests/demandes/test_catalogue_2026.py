@@ -124,10 +124,16 @@ def test_fiche_5_10_part_selon_le_bassin_minier(catalogue_2026, code_territoire,
 def test_fiche_5_11_montant_par_etp_et_segur(catalogue_2026):
     fiche = _dispositif(catalogue_2026, "5.11").fiche
     poste = Depense(
-        2026, CategorieDepense.PERSONNEL, "Coordinatrice Logement d'abord", etp=Decimal(1), mois=Decimal(12)
-    )
-    plan = calculer_plan(fiche, [poste], [], ContextePlan((2026,)))
-    assert plan.cout_total == Decimal("28070.00")  # 22 800 + 5 270
+        2026, CategorieDepense.PERSONNEL, "Coordinatrice Logement d'abord", etp=Decimal(1),
+        taux_affectation=Decimal(100), cout_annuel=Decimal(60000), mois=Decimal(12),
+    )  # fmt: skip
+    ressources = [
+        Ressource(2026, Financeur.DEPARTEMENT, Decimal("28070.00")),  # 22 800 (plafond) + 5 270 (Ségur)
+        Ressource(2026, Financeur.FSE_PLUS, Decimal("36000.00")),  # 60 % du poste
+        Ressource(2026, Financeur.FONDS_PROPRES, Decimal("1200.00")),
+    ]
+    plan = calculer_plan(fiche, [poste], ressources, ContextePlan((2026,)))
+    assert plan.cout_total == Decimal("65270.00") and plan.conforme, plan.messages
 
 
 def test_cloture_reelle_de_la_session_1(catalogue_2026, porteur, structure):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aap.demandes.choix import CategorieDepense, Financeur
-from aap.demandes.financement import ContextePlan, Depense, Ressource, arrondi, calculer_plan, montant_poste
+from aap.demandes.financement import ContextePlan, Depense, Ressource, arrondi, calculer_plan
 from tests.demandes.factories import M1, M2, M3, M4, fiche
 
 
@@ -131,16 +132,31 @@ def test_couts_reels_indirects_plafonnes_hors_prestations():
 
 
 def test_montant_fixe_par_etp_et_segur():
+    """5.11 : 40 % du coût des postes dans la limite de 22 800 € par ETP et par 12 mois, plus le Ségur."""
     f = fiche(M4)
-    assert montant_poste(f, poste(etp="1", mois="12", cout=None, part=None)) == D("28070.00")
-    assert montant_poste(f, poste(etp="0.5", mois="6", cout=None, part=None)) == D("8335.00")  # 5 700 + 2 635
-    plan = calculer_plan(
-        f,
-        [poste(etp="1", mois="12", cout=None, part=None)],
-        [Ressource(2026, Financeur.DEPARTEMENT, D("11228.01")), Ressource(2026, Financeur.FSE_PLUS, D("16841.99"))],
-    )
-    assert {"part_poste", "part_departement"} <= set(codes(plan))
-    assert "poste_incomplet" not in codes(plan)
+    # Un coordinateur à temps plein sur l'année, 60 000 € chargés : Ségur = 1 ETP × 5 270 €.
+    plan = calculer_plan(f, [poste(cout="60000", etp="1", part="100", mois="12")], [])
+    assert plan.depenses == {"personnel": D("60000.00"), "segur": D("5270.00")}
+    assert plan.cout_total == D("65270.00")
+    # 40 % × 60 000 = 24 000 plafonné à 22 800, + 5 270 de Ségur = 28 070 € au plus.
+    juste = [
+        Ressource(2026, Financeur.DEPARTEMENT, D("28070.00")),
+        Ressource(2026, Financeur.FSE_PLUS, D("36000.00")),
+        Ressource(2026, Financeur.FONDS_PROPRES, D("1200.00")),
+    ]
+    assert calculer_plan(f, [poste(cout="60000", etp="1", part="100", mois="12")], juste).conforme
+    trop = [replace(juste[0], montant=D("28070.01")), juste[1], replace(juste[2], montant=D("1199.99"))]
+    plan = calculer_plan(f, [poste(cout="60000", etp="1", part="100", mois="12")], trop)
+    assert codes(plan) == ["part_poste"]
+    assert "22 800,00 € par ETP et par an (22 800,00 €)" in plan.messages[0]
+    # Mi-temps (contrat à 30 000 € chargés par an) sur 6 mois : poste 15 000 €, Ségur 0,25 ETP-an × 5 270 =
+    # 1 317,50 € ; maximum = min(40 % × 15 000 = 6 000 ; 0,25 × 22 800 = 5 700) + 1 317,50 = 7 017,50 €.
+    demi = poste(cout="30000", etp="0.5", part="100", mois="6")
+    assert "part_poste" not in codes(calculer_plan(f, [demi], [Ressource(2026, Financeur.DEPARTEMENT, D("7017.50"))]))
+    plan = calculer_plan(f, [demi], [Ressource(2026, Financeur.DEPARTEMENT, D("7017.51"))])
+    assert plan.depenses == {"personnel": D("15000.00"), "segur": D("1317.50")}
+    assert "part_poste" in codes(plan) and "= 7 017,50 €" in " ".join(plan.messages)
+    assert "poste_incomplet" in codes(calculer_plan(f, [poste(etp=None)], []))
 
 
 def test_categorie_non_retenue_par_le_modele():

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
 
 from faker import Faker
 
 from aap.catalogue.models import Dispositif, SessionAppel
-from aap.catalogue.schema import Compteur, Fiche, ModeleFinancement, PartDepartement
+from aap.catalogue.schema import Compteur, Fiche, ModeleFinancement, MontantFixeParEtp, PartDepartement
 from aap.core.models import Territoire, User
 from aap.demandes import services
 from aap.demandes.choix import CategorieDepense, Financeur, PrioriteTransversale, StatutDemande
 from aap.demandes.financement.calcul import calculer_plan
+from aap.demandes.financement.regles import plafond_montant_fixe
 from aap.demandes.financement.types import (
+    CENT,
     FINANCEUR_DU_FONDS,
     ContextePlan,
     Depense,
+    PlanAnnee,
     Ressource,
     ResultatPlan,
     arrondi,
@@ -36,7 +40,6 @@ FONCTIONS = [
     "Référent(e) de parcours", "Conseiller(ère) en insertion professionnelle", "Travailleur(se) social(e)",
     "Coordinateur(rice)", "Chargé(e) d'accompagnement", "Encadrant(e) technique", "Coach",
 ]  # fmt: skip
-CENT = Decimal(100)
 
 
 def _moment_dans(session: SessionAppel, rng: random.Random) -> datetime.datetime:
@@ -66,12 +69,12 @@ def _depenses(fiche: Fiche, annees: list[int], rng: random.Random) -> list[Depen
     if modele == ModeleFinancement.ENCADREMENT_FORFAIT_PLAFOND:
         return _postes(fiche, annees, rng, CategorieDepense.ENCADREMENT)
     if modele == ModeleFinancement.MONTANT_FIXE_ETP:
+        cout = Decimal(rng.randint(48, 62) * 1000)
         return [
-            Depense(
-                a, CategorieDepense.PERSONNEL, "Coordinateur(rice) Logement d'abord", etp=Decimal(1), mois=Decimal(12)
-            )
+            Depense(a, CategorieDepense.PERSONNEL, "Coordinateur(rice) Logement d'abord", etp=Decimal(1),
+                    taux_affectation=Decimal(100), cout_annuel=cout, mois=Decimal(12))
             for a in annees
-        ]
+        ]  # fmt: skip
     depenses = _postes(fiche, annees, rng, CategorieDepense.PERSONNEL)
     if modele == ModeleFinancement.COUTS_REELS:
         taux_indirects = fiche.financement.taux_indirects_max
@@ -102,15 +105,14 @@ def _part_departement(fiche: Fiche, contexte: ContextePlan) -> PartDepartement |
 
 def _ressources(fiche: Fiche, plan: ResultatPlan, contexte: ContextePlan, rng: random.Random) -> list[Ressource]:
     """Équilibre chaque année : le Département à sa part maximale, le reste au fonds européen (ou fonds propres)."""
+    if isinstance(fiche.financement, MontantFixeParEtp):
+        return _ressources_montant_fixe(fiche.financement, plan)
     part = _part_departement(fiche, contexte)
-    taux_poste = getattr(fiche.financement, "part_departement_poste", None)
     ressources = []
     for annee in plan.annees:
         total = annee.total_depenses
         if part is not None:
             taux, complement, libelle = part.taux, FINANCEUR_DU_FONDS[part.fonds], ""
-        elif taux_poste is not None:
-            taux, complement, libelle = taux_poste, Financeur.FSE_PLUS, ""
         else:
             taux, complement, libelle = Decimal(rng.choice([70, 80, 90])), Financeur.FONDS_PROPRES, "Fonds associatifs"
         # Arrondi inférieur par année : la somme ne dépasse jamais le plafond calculé sur le total.
@@ -120,6 +122,30 @@ def _ressources(fiche: Fiche, plan: ResultatPlan, contexte: ContextePlan, rng: r
             Ressource(annee.annee, complement, total - departement, libelle),
         ]
     return ressources
+
+
+def _ressources_montant_fixe(financement: MontantFixeParEtp, plan: ResultatPlan) -> list[Ressource]:
+    """5.11 : le Département à son maximum (plafond par ETP + Ségur), le FSE+ à sa part du coût des postes,
+    le reste en fonds propres."""
+    ressources = []
+    for annee in plan.annees:
+        un_an = calculer_plan_annee(plan, annee)
+        departement, _ = plafond_montant_fixe(financement, un_an)
+        postes = annee.depenses.get(CategorieDepense.PERSONNEL, Decimal(0))
+        fse = arrondi(postes * financement.part_fse_poste / CENT)
+        ressources += [
+            Ressource(annee.annee, Financeur.DEPARTEMENT, departement),
+            Ressource(annee.annee, Financeur.FSE_PLUS, fse),
+        ]
+        reste = annee.total_depenses - departement - fse
+        if reste:
+            ressources.append(Ressource(annee.annee, Financeur.FONDS_PROPRES, reste, "Fonds associatifs"))
+    return ressources
+
+
+def calculer_plan_annee(plan: ResultatPlan, annee: PlanAnnee) -> ResultatPlan:
+    """Le plan réduit à une année (pour appliquer un plafond annuel)."""
+    return replace(plan, annees=(annee,), depenses=annee.depenses, cout_total=annee.total_depenses)
 
 
 def _territoires(dispositif: Dispositif, structure: Structure, rng: random.Random) -> list[Territoire]:

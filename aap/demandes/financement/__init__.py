@@ -24,12 +24,14 @@ Choix faits là où les fiches ne tranchent pas :
    (mois entamés entre les dates de la convention demandée).
 6. Coûts réels (modèle `couts_reels_indirects_plafonnes`) : indirects ≤ `taux_indirects_max` % de
    (personnel + fonctionnement), prestations exclues de la base, vérifié sur le total du plan.
-7. Montant fixe par ETP (modèle `montant_fixe_par_etp`) : un poste vaut, pour une année, ETP × montant par
-   ETP et par 12 mois × mois / 12, plus ETP × valorisation Ségur (montant annuel par temps plein, proratisé
-   à la quotité mais pas aux mois, comme l'écrivent le cahier des charges et le choix du catalogue). La part
-   du Département ne peut dépasser `part_departement_poste` % de ce coût (le FSE+ finance le reste).
-   Le catalogue 2026 (choix de la fiche 5.11) lit la fiche autrement : 40 % du coût réel du poste dans la
-   limite de 22 800 € par ETP ; c'est la formule ci-dessus, celle du cahier des charges, qui est appliquée.
+7. Montant fixe par ETP (modèle `montant_fixe_par_etp`, fiche 5.11) : les postes sont saisis comme les
+   autres (coût annuel chargé × part du temps × mois / 12). « Financement à hauteur de 22 800 € maximum, par
+   ETP, pour une durée de 12 mois, en complément des 60 % attribués au titre du FSE+. S'y ajoute la
+   valorisation au titre du Ségur, à hauteur de 5 270 € pour un temps complet » : une ligne dérivée
+   « Valorisation Ségur » = temps pleins consacrés à l'action (quotité × part du temps × mois / 12) ×
+   `valorisation_segur_temps_plein` ; le Département finance au plus `part_departement_poste` % du coût des
+   postes, dans la limite de `montant_max_etp_12_mois` par temps plein sur 12 mois, plus la valorisation
+   Ségur (`regles.plafond_montant_fixe`). C'est la lecture retenue par le catalogue (choix de la fiche 5.11).
 8. Équilibre : par année et au total, dépenses = ressources au centime près.
 9. Part du Département (`parts_departement`) : une part sans condition s'applique dès que le plan
    comporte une ressource de ce fonds (FSE+ → 40 %, FTJ → 30 % en 2026) ; une part conditionnée

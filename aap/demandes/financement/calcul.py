@@ -39,15 +39,8 @@ from aap.demandes.financement.types import (
 
 
 def montant_poste(fiche: Fiche, depense: Depense) -> Decimal:
-    """Montant d'un poste de personnel selon le modèle de la fiche (0 si le poste est incomplet)."""
-    financement = fiche.financement
-    if isinstance(financement, MontantFixeParEtp):
-        if depense.etp is None or depense.mois is None:
-            return ZERO
-        return arrondi(
-            depense.etp * financement.montant_max_etp_12_mois * depense.mois / DOUZE
-            + depense.etp * financement.valorisation_segur_temps_plein
-        )
+    """Coût d'un poste de personnel : coût annuel chargé × part du temps sur l'action × mois / 12, quel que
+    soit le modèle (0 si le poste est incomplet)."""
     if depense.cout_annuel is None or depense.taux_affectation is None or depense.mois is None:
         return ZERO
     return arrondi(depense.cout_annuel * depense.taux_affectation / CENT * depense.mois / DOUZE)
@@ -57,14 +50,12 @@ def _controler_poste(fiche: Fiche, depense: Depense) -> list[Violation]:
     financement = fiche.financement
     nom = f"Le poste « {depense.libelle or 'sans intitulé'} » ({depense.annee})"
     manquants: list[str] = []
-    if isinstance(financement, MontantFixeParEtp):
-        if depense.etp is None:
-            manquants.append("la quotité (ETP)")
-    else:
-        if depense.taux_affectation is None:
-            manquants.append("la part du temps sur l'action")
-        if depense.cout_annuel is None:
-            manquants.append("le coût annuel chargé")
+    if isinstance(financement, MontantFixeParEtp) and depense.etp is None:
+        manquants.append("la quotité (ETP)")
+    if depense.taux_affectation is None:
+        manquants.append("la part du temps sur l'action")
+    if depense.cout_annuel is None:
+        manquants.append("le coût annuel chargé")
     if depense.mois is None:
         manquants.append("le nombre de mois")
     if manquants:
@@ -138,7 +129,24 @@ def _lignes_annee(fiche: Fiche, annee: int, depenses: list[Depense]) -> tuple[li
         )
         detail = f"{taux_fr(financement.taux_forfait)} × {eur_fr(base)}"
         lignes.append(LigneCalculee(annee, categorie, libelle, forfait, derivee=True, detail=detail))
+    elif isinstance(financement, MontantFixeParEtp):
+        temps_plein = etp_annuels(lignes)
+        segur = arrondi(temps_plein * financement.valorisation_segur_temps_plein)
+        detail = f"{nombre(temps_plein, 4)} ETP × 12 mois × {eur_fr(financement.valorisation_segur_temps_plein)}"
+        lignes.append(
+            LigneCalculee(annee, CategorieDepense.SEGUR, "Valorisation Ségur", segur, derivee=True, detail=detail)
+        )
     return lignes, violations
+
+
+def etp_annuels(lignes: Iterable[LigneCalculee]) -> Decimal:
+    """Temps pleins sur 12 mois consacrés à l'action : Σ quotité × part du temps × mois / 12 des postes."""
+    total = ZERO
+    for ligne in lignes:
+        d = ligne.source
+        if d is not None and d.etp is not None and d.taux_affectation is not None and d.mois is not None:
+            total += d.etp * d.taux_affectation / CENT * d.mois / DOUZE
+    return total
 
 
 def _categories_affichees(modele: ModeleFinancement) -> list[str]:

@@ -120,17 +120,34 @@ def _regles_modele(fiche: Fiche, plan: ResultatPlan, contexte: ContextePlan) -> 
                 )
             )
     elif isinstance(financement, MontantFixeParEtp):
-        maximum = arrondi(plan.cout_total * financement.part_departement_poste / CENT)
+        maximum, detail = plafond_montant_fixe(financement, plan)
         if plan.montant_departement > maximum:
             violations.append(
                 Violation(
                     "part_poste",
-                    f"La part du Département ({taux_fr(plan.part_departement or ZERO)}) dépasse les "
-                    f"{taux_fr(financement.part_departement_poste)} du coût des postes prévus par la fiche : "
-                    f"{eur_fr(plan.montant_departement)} demandés pour un maximum de {eur_fr(maximum)}.",
+                    f"Le financement du Département ({eur_fr(plan.montant_departement)}) dépasse le maximum de la "
+                    f"fiche : {detail} = {eur_fr(maximum)}.",
                 )
             )
     return violations
+
+
+def plafond_montant_fixe(financement: MontantFixeParEtp, plan: ResultatPlan) -> tuple[Decimal, str]:
+    """Maximum du Département pour le modèle « montant fixe par ETP » (fiche 5.11, choix du catalogue) :
+    `part_departement_poste` % du coût des postes, dans la limite de `montant_max_etp_12_mois` par ETP et par
+    12 mois, plus la valorisation Ségur. Renvoie le montant et son calcul expliqué."""
+    from aap.demandes.financement.calcul import etp_annuels  # import tardif : calcul dépend de ce module
+
+    postes = sum((ligne.montant for ligne in plan.lignes if ligne.categorie == CategorieDepense.PERSONNEL), ZERO)
+    segur = plan.depenses.get(CategorieDepense.SEGUR, ZERO)
+    part = arrondi(postes * financement.part_departement_poste / CENT)
+    limite = arrondi(etp_annuels(plan.lignes) * financement.montant_max_etp_12_mois)
+    detail = (
+        f"{taux_fr(financement.part_departement_poste)} du coût des postes ({eur_fr(part)}), dans la limite de "
+        f"{eur_fr(financement.montant_max_etp_12_mois)} par ETP et par an ({eur_fr(limite)}), plus la "
+        f"valorisation Ségur ({eur_fr(segur)})"
+    )
+    return min(part, limite) + segur, detail
 
 
 def parts_applicables(fiche: Fiche, plan: ResultatPlan, contexte: ContextePlan) -> list[PartDepartement]:

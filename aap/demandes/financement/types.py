@@ -35,6 +35,7 @@ CATEGORIES_SAISIES: dict[ModeleFinancement, tuple[CategorieDepense, ...]] = {
 CATEGORIE_DERIVEE: dict[ModeleFinancement, CategorieDepense] = {
     ModeleFinancement.FRAIS_PERSONNEL_FORFAIT: CategorieDepense.FORFAIT,
     ModeleFinancement.ENCADREMENT_FORFAIT_PLAFOND: CategorieDepense.INDIRECTS,
+    ModeleFinancement.MONTANT_FIXE_ETP: CategorieDepense.SEGUR,
 }
 
 

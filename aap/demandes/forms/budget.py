@@ -41,12 +41,10 @@ class PosteForm(forms.Form):
 
     def __init__(self, *args: Any, montant_fixe: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if montant_fixe:
-            del self.fields["taux_affectation"], self.fields["cout_annuel"]
-            self.fields["etp"].required = True
-        else:
-            self.fields["taux_affectation"].required = True
-            self.fields["cout_annuel"].required = True
+        # Montant fixe par ETP : la quotité fixe la limite par ETP, elle devient obligatoire.
+        self.fields["etp"].required = montant_fixe
+        self.fields["taux_affectation"].required = True
+        self.fields["cout_annuel"].required = True
         self.fields["mois"].required = True
 
 
