@@ -12,7 +12,7 @@ from aap.demandes import services
 from aap.demandes.choix import PrioriteTransversale, StatutDemande
 from aap.demandes.rules import LIBELLES_COMPTEURS, controler_completude
 from aap.demandes.views.commun import demande_pour, etat, fil_ariane
-from aap.structures.models import DocumentStructure
+from aap.structures.selectors import etat_documents
 
 
 ACTIONS = {
@@ -87,7 +87,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "priorites": priorites,
             "historique": historique(demande),
             "fil": fil_ariane(request.user, None, (demande.reference, "")),
-            "documents": DocumentStructure.objects.filter(structure=demande.structure).order_by("type", "-depose_le"),
+            "pieces": etat_documents(demande.structure).values(),
             "manques": (
                 controler_completude(demande)
                 if page.session_ouverte and page.peut_ecrire and demande.statut != StatutDemande.VALIDEE

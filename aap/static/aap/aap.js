@@ -9,3 +9,26 @@ document.addEventListener("DOMContentLoaded", () => {
     if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
   });
 });
+
+// Tableaux plus larges que l'écran : la zone défilante devient atteignable au clavier et nommée
+// (RGAA 7.3 / WCAG 2.1.1), seulement quand elle défile vraiment.
+function rendreDefilementAccessible() {
+  document.querySelectorAll(".table-wrap").forEach((zone) => {
+    const defile = zone.scrollWidth > zone.clientWidth + 1;
+    if (defile && !zone.hasAttribute("tabindex")) {
+      zone.setAttribute("tabindex", "0");
+      zone.dataset.defilementAuto = "1";
+      if (!zone.hasAttribute("role")) zone.setAttribute("role", "region");
+      if (!zone.hasAttribute("aria-label") && !zone.hasAttribute("aria-labelledby")) {
+        const legende = zone.querySelector("caption");
+        zone.setAttribute("aria-label", legende ? legende.textContent.trim() : "Tableau défilant");
+      }
+    } else if (!defile && zone.dataset.defilementAuto) {
+      zone.removeAttribute("tabindex");
+      delete zone.dataset.defilementAuto;
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", rendreDefilementAccessible);
+window.addEventListener("resize", rendreDefilementAccessible);
+document.addEventListener("htmx:afterSwap", rendreDefilementAccessible);
