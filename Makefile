@@ -27,8 +27,9 @@ system-test:
 node: system-test
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
 
+demo: export SITE_URL ?= http://$(HOST):$(PORT)
 demo: install system-demo ## Installe, crée la base SQLite, charge le catalogue 2026 et la démo, sert sur http://127.0.0.1:8000
-	mkdir -p var
+	mkdir -p var/static var/media
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_catalogue 2026
 	$(MANAGE) generer_demo --si-vide

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from aap.core.demo.comptes import COMPTES, MOT_DE_PASSE_DEMO
@@ -14,4 +15,5 @@ class Command(BaseCommand):
         for c in COMPTES:
             detail = f" — {c.description}" if c.description else ""
             self.stdout.write(f"  {c.email.ljust(width)}  {c.role.label}{detail}")
-        self.stdout.write("\nApplication : http://127.0.0.1:8000  ·  Administration : /admin/\n")
+        self.stdout.write(f"\nApplication : {settings.SITE_URL}  ·  Administration : {settings.SITE_URL}/admin/")
+        self.stdout.write("Les courriels (liens de mot de passe, accusés de réception) s'affichent ici.\n")
