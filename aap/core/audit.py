@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from aap.core.models import AuditLog, User
 
@@ -18,9 +20,19 @@ def _structure_id(obj: models.Model | None) -> int | None:
     return getattr(obj, "structure_id", None)
 
 
-def log(actor: User | None, action: str, target: models.Model | None = None, **details: Any) -> AuditLog:
-    """Écrit une ligne de journal : `action` est un verbe pointé, ex. « demande.deposer »."""
+def log(
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    *,
+    at: datetime.datetime | None = None,
+    **details: Any,
+) -> AuditLog:
+    """Écrit une ligne de journal : `action` est un verbe pointé, ex. « demande.deposer ».
+
+    `at` : l'instant du domaine quand le service le reçoit (sinon maintenant)."""
     return AuditLog.objects.create(
+        horodatage=at or timezone.now(),
         acteur=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         cible_type=ContentType.objects.get_for_model(target) if target is not None else None,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 
 class Role(models.TextChoices):
@@ -102,7 +103,7 @@ class AuditLogQuerySet(models.QuerySet["AuditLog"]):
 class AuditLog(models.Model):
     """Qui a fait quoi, quand, sur quel objet : changements d'état et consultations de dossiers."""
 
-    horodatage = models.DateTimeField("horodatage", auto_now_add=True, db_index=True)
+    horodatage = models.DateTimeField("horodatage", default=timezone.now, db_index=True)
     acteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="acteur", null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -7,6 +7,7 @@ changé, enregistré et une ligne d'audit est écrite.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -50,7 +51,14 @@ class Workflow:
         return [(s, t.name, t.target) for t in self.transitions.values() for s in t.sources]
 
     def apply(
-        self, obj: models.Model, name: str, actor: User | None, *, extra_fields: Iterable[str] = (), **details: Any
+        self,
+        obj: models.Model,
+        name: str,
+        actor: User | None,
+        *,
+        extra_fields: Iterable[str] = (),
+        at: datetime.datetime | None = None,
+        **details: Any,
     ) -> Transition:
         transition = self.transitions[name]
         source = getattr(obj, self.field)
@@ -58,5 +66,5 @@ class Workflow:
             raise TransitionInterdite(f"« {transition.label} » est impossible depuis l'état « {source} ».")
         setattr(obj, self.field, transition.target)
         obj.save(update_fields=[self.field, *extra_fields])
-        audit.log(actor, f"{self.prefix}.{name}", obj, de=source, vers=transition.target, **details)
+        audit.log(actor, f"{self.prefix}.{name}", obj, at=at, de=source, vers=transition.target, **details)
         return transition

@@ -179,7 +179,9 @@ def creer_demande(
             cree_le=moment,
         )
         demande.territoires.set(territoires)
-        audit.log(acteur, "demande.creer", demande, session=str(session), territoires=[t.nom for t in territoires])
+        audit.log(
+            acteur, "demande.creer", demande, at=moment, session=str(session), territoires=[t.nom for t in territoires]
+        )
     return demande
 
 
@@ -213,7 +215,7 @@ def mettre_a_jour(
                 changes.append("territoires")
         if changes:
             demande.save()
-            audit.log(acteur, "demande.modifier", demande, champs=changes)
+            audit.log(acteur, "demande.modifier", demande, at=moment, champs=changes)
     return changes
 
 
@@ -325,6 +327,7 @@ def enregistrer_budget(
             acteur,
             "demande.budget",
             demande,
+            at=moment,
             cout_total=plan.cout_total,
             montant_demande=plan.montant_departement,
             conforme=plan.conforme,
@@ -353,6 +356,7 @@ def deposer(demande: Demande, acteur: User, at: datetime.datetime | None = None)
             demande,
             "deposer",
             acteur,
+            at=moment,
             extra_fields=["deposee_le", "deposee_par", "modifiee_le"],
             montant_demande=demande.montant_demande,
         )
@@ -368,7 +372,11 @@ def repasser_en_brouillon(demande: Demande, acteur: User, at: datetime.datetime 
         exiger_session_ouverte(demande.session, moment, "repasser_en_brouillon")
         demande.deposee_le, demande.deposee_par = None, None
         WORKFLOW.apply(
-            demande, "repasser_en_brouillon", acteur, extra_fields=["deposee_le", "deposee_par", "modifiee_le"]
+            demande,
+            "repasser_en_brouillon",
+            acteur,
+            at=moment,
+            extra_fields=["deposee_le", "deposee_par", "modifiee_le"],
         )
     return demande
 
@@ -398,6 +406,7 @@ def valider(demande: Demande, acteur: User, attestation_honneur: bool, at: datet
             demande,
             "valider",
             acteur,
+            at=moment,
             extra_fields=[
                 "validee_le",
                 "validee_par",

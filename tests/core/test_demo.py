@@ -6,7 +6,7 @@ from django.utils import timezone
 from aap.catalogue.models import SessionAppel
 from aap.core.demo.comptes import COMPTES, MOT_DE_PASSE_DEMO
 from aap.core.demo.generateur import generer
-from aap.core.models import Role, User
+from aap.core.models import AuditLog, Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.demandes.services import plan_de
@@ -32,6 +32,11 @@ def test_generation_de_la_demo(catalogue_2026):
         assert plan.equilibre and plan.conforme, (demande.reference, plan.messages)
         assert demande.montant_demande == plan.montant_departement > 0
     assert all(d.recepisse for d in Demande.objects.filter(statut=StatutDemande.VALIDEE))
+    # L'historique est daté du moment du domaine (dans la session), pas du jour de la génération.
+    for demande in Demande.objects.filter(statut=StatutDemande.VALIDEE)[:3]:
+        journal = AuditLog.objects.for_object(demande)
+        assert journal.get(action="demande.valider").horodatage == demande.validee_le
+        assert journal.get(action="demande.deposer").horodatage == demande.deposee_le
 
     # Les sessions de démonstration sont ouvertes aujourd'hui, et signalées comme telles.
     demos = SessionAppel.objects.filter(demonstration=True)

@@ -70,3 +70,12 @@ def test_consultation_tracee_pour_un_agent_seulement(instructeur, porteur):
     assert audit.log_access(porteur, structure) is None
     entry = audit.log_access(instructeur, structure)
     assert entry.action == "consultation" and entry.structure_id == structure.pk
+
+
+def test_le_journal_prend_l_instant_du_domaine(instructeur):
+    import datetime
+
+    structure = StructureFactory()
+    instant = datetime.datetime(2026, 2, 15, 22, 59, 59, tzinfo=datetime.UTC)
+    assert audit.log(instructeur, "essai.passe", structure, at=instant).horodatage == instant
+    assert audit.log(instructeur, "essai.present", structure).horodatage > instant
