@@ -2,6 +2,7 @@
 
 from django.core.management import call_command
 from django.utils import timezone
+from pypdf import PdfReader
 
 from aap.catalogue.models import SessionAppel
 from aap.core.demo.comptes import COMPTES, MOT_DE_PASSE_DEMO
@@ -10,13 +11,18 @@ from aap.core.models import AuditLog, Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.demandes.services import plan_de
-from aap.structures.models import DemandeCompte
+from aap.structures.models import DemandeCompte, DocumentStructure, Structure
+from aap.structures.selectors import documents_a_jour
 
 
 def test_generation_de_la_demo(catalogue_2026):
     bilan = generer(nb_structures=12, nb_demandes=14, seed=7)
     assert bilan.structures == 13
     assert bilan.demandes_compte == DemandeCompte.objects.count() > 0
+    # Des pièces réelles (PDF lisibles), déposées par le service : la plupart des structures sont à jour.
+    assert bilan.pieces == DocumentStructure.objects.count() >= 13 * 3
+    assert sum(documents_a_jour(s) for s in Structure.objects.all()) >= 6
+    assert PdfReader(DocumentStructure.objects.first().fichier.open("rb")).pages[0].extract_text()
     assert sum(bilan.demandes.values()) == 14 + 3
 
     # Un compte par rôle, avec le mot de passe affiché.

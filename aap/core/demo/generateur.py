@@ -16,6 +16,7 @@ from aap.catalogue.loader import load_edition
 from aap.catalogue.models import Dispositif, Edition, SessionAppel
 from aap.core.demo.comptes import creer_comptes
 from aap.core.demo.demandes import creer_demande_demo
+from aap.core.demo.pieces import deposer_pieces_demo
 from aap.core.demo.structures import creer_representants, creer_structures, rattacher_membre
 from aap.core.models import Role, Territoire
 from aap.demandes.choix import StatutDemande
@@ -34,6 +35,7 @@ class Bilan:
     demandes: dict[str, int] | None = None
     sessions_demo: int = 0
     demandes_compte: int = 0
+    pieces: int = 0
 
 
 def ouvrir_sessions_demo(edition: Edition, aujourd_hui: datetime.date) -> list[SessionAppel]:
@@ -108,15 +110,18 @@ def generer(
             creer_representants(structures, faker)
             bilan.structures = len(structures) + 1
             bilan.demandes_compte = len(creer_demandes_compte_demo(8, rng, faker))
-        progression(
-            f"{bilan.structures} structures, {bilan.demandes_compte} demandes de compte en attente, "
-            f"{bilan.sessions_demo} sessions de démonstration."
-        )
-
         representants = {
             m.structure_id: m.user
             for m in Membre.objects.filter(role=RoleMembre.REPRESENTANT_LEGAL).select_related("user")
         }
+        with transaction.atomic():
+            for structure in [structure_demo, *structures]:
+                bilan.pieces += deposer_pieces_demo(structure, representants[structure.pk], rng)
+        progression(
+            f"{bilan.structures} structures, {bilan.pieces} pièces, "
+            f"{bilan.demandes_compte} demandes de compte en attente, {bilan.sessions_demo} sessions de démonstration."
+        )
+
         sessions = list(
             SessionAppel.objects.filter(dispositif__edition=edition, numero=1, demonstration=False).select_related(
                 "dispositif__edition"
