@@ -23,6 +23,7 @@ from aap.structures.models import Structure
 from tests.catalogue.conftest import session_demo
 from tests.navigateur import page_ok
 from tests.siret import siret_valide
+from tests.structures.formulaires import remplir_demande_de_compte
 
 
 SIRET = siret_valide(777)
@@ -43,19 +44,10 @@ def _demander_un_compte(page: Page) -> None:
     page.get_by_role("link", name="Demander un compte").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Demander l'ouverture d'un compte")
     page_ok(page, "parcours-2-demande-de-compte")
-    page.get_by_label("SIRET de la structure").fill(SIRET)
-    page.get_by_label("Raison sociale").fill("Association Tremplin Arras")
-    page.get_by_label("Forme juridique").select_option("association")
-    page.get_by_label("Numéro et voie").fill("3 rue Gambetta")
-    page.get_by_label("Code postal").fill("62000")
-    page.get_by_label("Commune").fill("Arras")
-    page.get_by_label("Madame").check()
-    page.locator("#id_representant_prenom").fill("Inès")
-    page.locator("#id_representant_nom").fill("Delattre")
-    page.get_by_label("Fonction (président·e, directeur·rice…)").fill("Présidente")
-    page.get_by_label("Votre prénom").fill("Inès")
-    page.get_by_label("Votre nom").fill("Delattre")
-    page.get_by_label("Votre adresse électronique").fill(EMAIL)
+    remplir_demande_de_compte(
+        page, siret=SIRET, raison_sociale="Association Tremplin Arras", adresse="3 rue Gambetta",
+        code_postal="62000", commune="Arras", prenom="Inès", nom="Delattre", email=EMAIL,
+    )  # fmt: skip
     page.get_by_role("button", name="Envoyer la demande").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre demande a bien été envoyée")
     page_ok(page, "parcours-3-demande-envoyee")

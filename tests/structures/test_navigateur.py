@@ -9,6 +9,7 @@ from aap.structures.models import DemandeCompte, Structure
 from tests.navigateur import page_ok
 from tests.siret import siret_valide
 from tests.structures.factories import DemandeCompteFactory, DocumentStructureFactory
+from tests.structures.formulaires import remplir_demande_de_compte
 
 
 def test_demande_de_compte_publique(navigateur):
@@ -20,19 +21,10 @@ def _demande_de_compte(page: Page) -> None:
     page.goto("/structures/demande-de-compte/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Demander l'ouverture d'un compte")
     page_ok(page, "structures-demande-compte")
-    page.get_by_label("SIRET de la structure").fill(siret_valide(4242))
-    page.get_by_label("Raison sociale").fill("Association Essai Navigateur")
-    page.get_by_label("Forme juridique").select_option("association")
-    page.get_by_label("Numéro et voie").fill("1 place des Héros")
-    page.get_by_label("Code postal").fill("59000")
-    page.get_by_label("Commune").fill("Lille")
-    page.get_by_label("Madame").check()
-    page.locator("#id_representant_prenom").fill("Alice")
-    page.locator("#id_representant_nom").fill("Martin")
-    page.get_by_label("Fonction (président·e, directeur·rice…)").fill("Présidente")
-    page.get_by_label("Votre prénom").fill("Alice")
-    page.get_by_label("Votre nom").fill("Martin")
-    page.get_by_label("Votre adresse électronique").fill("alice.martin@exemple.fr")
+    remplir_demande_de_compte(
+        page, siret=siret_valide(4242), raison_sociale="Association Essai Navigateur", adresse="1 place des Héros",
+        code_postal="59000", commune="Lille", prenom="Alice", nom="Martin", email="alice.martin@exemple.fr",
+    )  # fmt: skip
     page.get_by_role("button", name="Envoyer la demande").click()
     recap = page.locator("#recap-erreurs")
     expect(recap).to_be_focused()
