@@ -141,6 +141,7 @@ def test_fiche_montant_fixe_par_etp(client, catalogue_2026):
     assert f"22{NBSP}800,00{NBSP}€ par ETP et par période de 12 mois" in texte
     assert f"5{NBSP}270,00{NBSP}€" in texte
     assert f"60{NBSP}%" in texte and "Solde annuel au service fait" in texte
+    assert "Pas de plafond sur le coût total du plan" in texte and "au cas par cas" not in texte
 
 
 def test_dispositif_sans_fiche_detaillee(client, catalogue_2026):
