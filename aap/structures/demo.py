@@ -11,17 +11,12 @@ import random
 
 from faker import Faker
 
+from aap.core.demo.identifiants import siret_fictif
 from aap.structures import services
 from aap.structures.models import Civilite, DemandeCompte, FormeJuridique, Structure
-from aap.structures.validators import luhn_valide
 
 
 COMMUNES = [("Arras", "62000"), ("Lens", "62300"), ("Calais", "62100"), ("Béthune", "62400"), ("Berck", "62600")]
-
-
-def _siret_demo(n: int) -> str:
-    base = f"98{n:011d}"
-    return next(f"{base}{k}" for k in range(10) if luhn_valide(f"{base}{k}"))
 
 
 def creer_demandes_compte_demo(nombre: int, rng: random.Random, faker: Faker) -> list[DemandeCompte]:
@@ -30,7 +25,7 @@ def creer_demandes_compte_demo(nombre: int, rng: random.Random, faker: Faker) ->
     demandes = []
     for i in range(nombre):
         structure = existantes[(i // 3) % len(existantes)] if existantes and i % 3 == 2 else None
-        siret = structure.siret if structure else _siret_demo(i + 1)
+        siret = structure.siret if structure else siret_fictif(i + 1, prefixe="98")
         if DemandeCompte.objects.en_attente().filter(siret=siret).exists():
             continue
         commune, cp = rng.choice(COMMUNES)
