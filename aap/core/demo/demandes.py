@@ -11,6 +11,7 @@ import datetime
 import random
 from dataclasses import replace
 from decimal import ROUND_DOWN, Decimal
+from textwrap import shorten
 
 from faker import Faker
 
@@ -187,7 +188,12 @@ def creer_demande_demo(
     moment = at or _moment_dans(session, rng)
     territoires = _territoires(dispositif, structure, rng)
     demande = services.creer_demande(
-        acteur, structure, session, f"{dispositif.titre[:80]} — {structure.commune}", territoires, at=moment
+        acteur,
+        structure,
+        session,
+        f"{shorten(dispositif.titre, 70, placeholder='…')} — {structure.commune}",
+        territoires,
+        at=moment,
     )
     annees = demande.annees
     depenses = _depenses(fiche, annees, rng)
