@@ -99,7 +99,8 @@ def exiger_session_ouverte(session: SessionAppel, at: datetime.datetime, action:
             f"{suite.replace('ne peut plus', 'ne peut pas encore')}."
         )
     raise SessionClose(
-        f"La session {libelle_session(session)} est close depuis le {date_fr(session.cloture)} : {suite}."
+        f"La session {libelle_session(session)} est close depuis le {date_fr(session.cloture)} à minuit "
+        f"(heure de Paris) : {suite}."
     )
 
 

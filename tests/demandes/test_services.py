@@ -334,7 +334,8 @@ def test_toute_ecriture_refusee_des_minuit(porteur, structure, session, action, 
     with pytest.raises(SessionClose) as refus:
         appels[action]()
     assert str(refus.value) == (
-        f"La session 1 du dispositif {session.dispositif.code} est close depuis le 15/02/2026 : {fin}"
+        f"La session 1 du dispositif {session.dispositif.code} est close depuis le 15/02/2026 à minuit "
+        f"(heure de Paris) : {fin}"
     )
     demande.refresh_from_db()
     assert demande.statut == avant and demande.objectifs != "x" and demande.depenses.exists()

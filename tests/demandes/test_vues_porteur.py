@@ -318,7 +318,8 @@ def test_apres_minuit_toute_requete_forgee_est_refusee(client, porteur, structur
         client.post(url("dossier", demande), donnees_dossier(demande, objectifs="Trop tard"))
         client.post(url("budget", demande), donnees_budget(demande, cout="1"))
         reponse = client.post(url("deposer", demande), follow=True)
-        assert "est close depuis le 15/02/2026 : la demande ne peut plus être déposée." in reponse.content.decode()
+        message = "est close depuis le 15/02/2026 à minuit (heure de Paris) : la demande ne peut plus être déposée."
+        assert message in reponse.content.decode()
         client.post(url("valider", deposee), {"attestation_honneur": "on"})
         client.post(url("repasser_en_brouillon", deposee))
         client.post(
