@@ -70,9 +70,11 @@ def _choisir_mot_de_passe(page: Page, lien: str) -> None:
     page.locator("#id_new_password2").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Enregistrer mon mot de passe").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mot de passe enregistré")
+    page_ok(page, "parcours-6b-mot-de-passe-enregistre")
     # Le lien ne sert qu'une fois.
     page.goto(lien)
     expect(page.get_by_role("alert")).to_contain_text("Ce lien n'est plus valable")
+    page_ok(page, "parcours-6c-lien-perime")
 
 
 def _rediger_deposer_valider(page: Page, session_pk: int) -> None:
@@ -81,6 +83,7 @@ def _rediger_deposer_valider(page: Page, session_pk: int) -> None:
     page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes demandes de subvention")
+    page_ok(page, "parcours-6d-mes-demandes")
 
     page.goto(f"/demandes/nouvelle/?session={session_pk}")
     page_ok(page, "parcours-7-nouvelle-demande")
@@ -130,6 +133,7 @@ def _rediger_deposer_valider(page: Page, session_pk: int) -> None:
     expect(page.get_by_text("Demande déposée.")).to_be_visible()
     page_ok(page, "parcours-11-deposee")
     page.get_by_role("link", name="Valider la demande").first.click()
+    page_ok(page, "parcours-11b-valider")
     page.get_by_label("J'atteste sur l'honneur").check()
     page.get_by_role("button", name="Valider la demande").click()
     lien = page.get_by_role("link", name="Télécharger le récépissé (PDF)")
