@@ -95,9 +95,11 @@ def _sessions_ouvertes() -> list[SessionAppel]:
 
 @role_required(Role.PORTEUR)
 def nouvelle(request: HttpRequest) -> HttpResponse:
-    structures = Structure.objects.filter(
-        membres__user=request.user, membres__actif=True, membres__role__in=ROLES_ECRITURE
-    ).order_by("raison_sociale")
+    structures = (
+        Structure.objects.for_user(request.user)
+        .filter(membres__user=request.user, membres__actif=True, membres__role__in=ROLES_ECRITURE)
+        .order_by("raison_sociale")
+    )
     contexte: dict = {"structures": structures, "fil": fil_ariane(request.user, None, ("Nouvelle demande", ""))}
     session = None
     session_pk = request.POST.get("session") or request.GET.get("session")
