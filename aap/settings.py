@@ -90,6 +90,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# SQLite (démo) ignore les colonnes INCLUDE des index couvrants de PostgreSQL : sans conséquence.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"

@@ -17,7 +17,7 @@ def _date(valeur: datetime.date | None) -> str | None:
 def exporter_edition(edition: Edition) -> dict[str, Any]:
     dispositifs = (
         Dispositif.objects.filter(edition=edition)
-        .select_related("axe")
+        .select_related("axe", "ligne_budgetaire")
         .prefetch_related("territoires", Prefetch("sessions", queryset=SessionAppel.objects.order_by("numero")))
     )
     par_axe: dict[int, list[dict[str, Any]]] = {}
@@ -35,6 +35,7 @@ def exporter_edition(edition: Edition) -> dict[str, Any]:
                 },
                 "description": d.description,
                 "territoires": [t.code for t in d.territoires.all()],
+                "ligne_budgetaire": d.ligne_budgetaire.code_operation if d.ligne_budgetaire else None,
                 "fiche": d.regles or None,
                 "sessions": [
                     {
@@ -56,6 +57,16 @@ def exporter_edition(edition: Edition) -> dict[str, Any]:
         "empreinte": edition.empreinte,
         "chargee_le": edition.chargee_le.isoformat(),
         "choix": edition.choix,
+        "lignes_budgetaires": [
+            {
+                "code_operation": lb.code_operation,
+                "imputation": lb.imputation,
+                "libelle": lb.libelle,
+                "ae": str(lb.ae),
+                "source": lb.source,
+            }
+            for lb in edition.lignes_budgetaires.all()
+        ],
         "axes": [
             {"numero": a.numero, "libelle": a.libelle, "objectifs": a.objectifs, "dispositifs": par_axe.get(a.pk, [])}
             for a in edition.axes.order_by("numero")

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
-from aap.catalogue.models import Axe, Dispositif, Edition, SessionAppel
+from aap.catalogue.models import Axe, Dispositif, Edition, LigneBudgetaire, SessionAppel
 from aap.catalogue.schema import DispositifSpec, EditionSpec
 from aap.catalogue.validation import (
     DOSSIER_FICHES,
@@ -44,12 +44,13 @@ class Chargement:
     fiches: int
     sessions: int
     modifications: int
+    lignes_budgetaires: int = 0
 
     def resume(self) -> str:
         etat = f"{self.modifications} modification(s)" if self.modifications else "aucun changement"
         return (
             f"Édition {self.edition.annee} chargée ({etat}) : {self.axes} axes, {self.dispositifs} dispositifs, "
-            f"{self.fiches} fiches détaillées, {self.sessions} sessions."
+            f"{self.fiches} fiches détaillées, {self.sessions} sessions, {self.lignes_budgetaires} lignes budgétaires."
         )
 
 
@@ -75,8 +76,10 @@ def charger_edition(annee: int, data_dir: Path | None = None, acteur: User | Non
         ecriture = _Ecriture(territoires)
         edition = ecriture.edition(spec, lue.empreinte)
         axes = ecriture.axes(edition, spec)
+        lignes = ecriture.lignes_budgetaires(edition, spec)
         ecriture.retirer_dispositifs(edition, {d.code for d in spec.dispositifs})
-        dispositifs = ecriture.dispositifs(edition, axes, spec)
+        dispositifs = ecriture.dispositifs(edition, axes, lignes, spec)
+        ecriture.retirer_lignes_budgetaires(edition, set(lignes))
         ecriture.territoires_des_dispositifs(edition, dispositifs, spec)
         ecriture.sessions(edition, dispositifs, spec)
         ecriture.retirer_axes(edition, set(axes))
@@ -93,6 +96,7 @@ def charger_edition(annee: int, data_dir: Path | None = None, acteur: User | Non
         fiches=sum(1 for d in spec.dispositifs if d.fiche is not None),
         sessions=sum(len(d.fiche.sessions) for d in spec.dispositifs if d.fiche is not None),
         modifications=ecriture.modifications,
+        lignes_budgetaires=len(spec.lignes_budgetaires),
     )
 
 
@@ -138,10 +142,38 @@ class _Ecriture:
             resultat[aspec.numero] = axe
         return resultat
 
-    def dispositifs(self, edition: Edition, axes: dict[int, Axe], spec: EditionSpec) -> dict[str, Dispositif]:
+    def lignes_budgetaires(self, edition: Edition, spec: EditionSpec) -> dict[str, LigneBudgetaire]:
+        existantes = {lb.code_operation: lb for lb in edition.lignes_budgetaires.all()}
+        resultat: dict[str, LigneBudgetaire] = {}
+        for lspec in spec.lignes_budgetaires:
+            valeurs = {
+                "imputation": lspec.imputation,
+                "libelle": lspec.libelle,
+                "ae": lspec.ae,
+                "source": lspec.source,
+            }
+            ligne = existantes.get(lspec.code_operation)
+            if ligne is None:
+                ligne = LigneBudgetaire.objects.create(edition=edition, code_operation=lspec.code_operation, **valeurs)
+                self.modifications += 1
+            else:
+                self.maj(ligne, valeurs)
+            resultat[lspec.code_operation] = ligne
+        return resultat
+
+    def retirer_lignes_budgetaires(self, edition: Edition, gardees: set[str]) -> None:
+        retirees = edition.lignes_budgetaires.exclude(code_operation__in=gardees)
+        if retirees.exists():
+            self.modifications += retirees.count()
+            retirees.delete()
+
+    def dispositifs(
+        self, edition: Edition, axes: dict[int, Axe], lignes: dict[str, LigneBudgetaire], spec: EditionSpec
+    ) -> dict[str, Dispositif]:
         existants = {d.code: d for d in edition.dispositifs.all()}
         voulus = {
-            d.code: self._valeurs_dispositif(d, axes[d.axe], ordre) for ordre, d in enumerate(spec.dispositifs, 1)
+            d.code: self._valeurs_dispositif(d, axes[d.axe], lignes, ordre)
+            for ordre, d in enumerate(spec.dispositifs, 1)
         }
         # Un slug passant d'un dispositif à un autre violerait l'unicité en cours de route : slugs provisoires d'abord.
         for code, dispositif in existants.items():
@@ -160,10 +192,14 @@ class _Ecriture:
         return existants | {d.code: d for d in nouveaux}
 
     @staticmethod
-    def _valeurs_dispositif(spec: DispositifSpec, axe: Axe, ordre: int) -> dict[str, Any]:
+    def _valeurs_dispositif(
+        spec: DispositifSpec, axe: Axe, lignes: dict[str, LigneBudgetaire], ordre: int
+    ) -> dict[str, Any]:
         fiche = spec.fiche
+        ligne = lignes.get(spec.ligne_budgetaire) if spec.ligne_budgetaire else None
         return {
             "axe_id": axe.pk,
+            "ligne_budgetaire_id": ligne.pk if ligne else None,
             "slug": spec.slug,
             "ordre": ordre,
             "titre": spec.titre,

@@ -48,6 +48,25 @@ class Axe(models.Model):
         return f"Axe {self.numero} : {self.libelle}"
 
 
+class LigneBudgetaire(models.Model):
+    """Ligne du budget départemental (code opération, imputation, autorisation d'engagement) d'une édition."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="lignes_budgetaires")
+    code_operation = models.CharField("code opération", max_length=20)
+    imputation = models.CharField("imputation", max_length=20)
+    libelle = models.CharField("libellé", max_length=255)
+    ae = models.DecimalField("autorisation d'engagement (AE)", max_digits=14, decimal_places=2)
+    source = models.CharField("source", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["edition", "code_operation"]
+        verbose_name = "ligne budgétaire"
+        constraints = [models.UniqueConstraint(fields=["edition", "code_operation"], name="ligne_budgetaire_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code_operation} — {self.imputation} — {self.libelle}"
+
+
 class DispositifQuerySet(models.QuerySet["Dispositif"]):
     def for_user(self, user: object) -> DispositifQuerySet:
         """Le catalogue est public : tout le monde voit tous les dispositifs."""
@@ -72,6 +91,14 @@ class Dispositif(models.Model):
     fiche_code = models.CharField("fiche détaillée", max_length=4, blank=True)
     modele_financement = models.CharField("modèle de financement", max_length=60, blank=True)
     territoires = models.ManyToManyField(Territoire, related_name="dispositifs", blank=True)
+    ligne_budgetaire = models.ForeignKey(
+        LigneBudgetaire,
+        verbose_name="ligne budgétaire",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispositifs",
+    )
     regles = models.JSONField("règles de la fiche (validées)", default=dict, blank=True)
     choix = models.JSONField("choix d'interprétation", default=list, blank=True)
 

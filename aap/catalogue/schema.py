@@ -350,6 +350,16 @@ class Fiche(Strict):
         return deplier_territoires(self.territoires)
 
 
+class LigneBudgetaireSpec(Strict):
+    """Ligne du budget départemental sur laquelle s'imputent les subventions (tableau d'imputation de la CP)."""
+
+    code_operation: str = Field(pattern=r"^C\d{2}-\d{3}[A-Z]\d{2}$")
+    imputation: str = Field(pattern=r"^\d{4}/\d{5}$")
+    libelle: str
+    ae: Montant
+    source: str = ""
+
+
 class DispositifSpec(Strict):
     """Un dispositif de la délibération (annexe 1) ; `fiche` présente pour les fiches détaillées.
 
@@ -362,6 +372,7 @@ class DispositifSpec(Strict):
     periode: Periode
     description: str = ""
     territoires: Territoires | None = None
+    ligne_budgetaire: str | None = None
     fiche: Fiche | None = None
     choix: list[Choix] = []
 
@@ -391,11 +402,20 @@ class EditionSpec(Strict):
     source: str
     axes: list[AxeSpec] = Field(min_length=1)
     dispositifs: list[DispositifSpec] = Field(min_length=1)
+    lignes_budgetaires: list[LigneBudgetaireSpec] = []
     choix: list[Choix] = []
     meta: dict[str, Any] = {}
 
     @model_validator(mode="after")
     def _coherence(self) -> EditionSpec:
+        lignes = [lb.code_operation for lb in self.lignes_budgetaires]
+        if len(set(lignes)) != len(lignes):
+            raise ValueError("deux lignes budgétaires portent le même code opération")
+        for d in self.dispositifs:
+            if d.ligne_budgetaire is not None and d.ligne_budgetaire not in lignes:
+                raise ValueError(
+                    f"dispositif {d.code} : ligne budgétaire « {d.ligne_budgetaire} » absente de edition.yaml"
+                )
         axes = {a.numero for a in self.axes}
         if len(axes) != len(self.axes):
             raise ValueError("deux axes portent le même numéro")

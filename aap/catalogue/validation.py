@@ -17,7 +17,15 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from aap.catalogue.schema import AxeSpec, Choix, DispositifSpec, EditionSpec, Fiche, ModeleFinancement
+from aap.catalogue.schema import (
+    AxeSpec,
+    Choix,
+    DispositifSpec,
+    EditionSpec,
+    Fiche,
+    LigneBudgetaireSpec,
+    ModeleFinancement,
+)
 
 
 FICHIER_EDITION = "edition.yaml"
@@ -126,7 +134,7 @@ def _valider_entete(annee: int, brut: Any, erreurs: list[ErreurCatalogue]) -> di
     if not isinstance(brut, dict):
         erreurs.append(ErreurCatalogue(FICHIER_EDITION, "", "", "bloc de champs attendu"))
         return None
-    attendus = {"annee", "libelle", "source", "axes", "choix", "meta"}
+    attendus = {"annee", "libelle", "source", "axes", "lignes_budgetaires", "choix", "meta"}
     nb = len(erreurs)
     for cle in sorted(set(brut) - attendus):
         erreurs.append(ErreurCatalogue(FICHIER_EDITION, "", cle, "champ inconnu (faute de frappe ?)"))
@@ -148,6 +156,7 @@ class _EnteteEdition(BaseModel):
     libelle: str
     source: str
     axes: list[AxeSpec]
+    lignes_budgetaires: list[LigneBudgetaireSpec] = []
     choix: list[Choix] = []
     meta: dict[str, Any] = {}
 

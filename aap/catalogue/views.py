@@ -50,7 +50,9 @@ def catalogue(request: HttpRequest, annee: int) -> HttpResponse:
 
 def dispositif(request: HttpRequest, annee: int, slug: str) -> HttpResponse:
     d = get_object_or_404(
-        Dispositif.objects.for_user(request.user).select_related("axe", "edition"), edition__annee=annee, slug=slug
+        Dispositif.objects.for_user(request.user).select_related("axe", "edition", "ligne_budgetaire"),
+        edition__annee=annee,
+        slug=slug,
     )
     fiche = d.fiche
     sessions = list(d.sessions.order_by("numero"))

@@ -57,7 +57,7 @@ def test_les_fichiers_2026_se_chargent_avec_les_bons_comptes():
     assert edition.empreinte == lire_edition(2026).empreinte and len(edition.empreinte) == 64
     assert chargement.resume() == (
         f"Édition 2026 chargée ({chargement.modifications} modification(s)) : 5 axes, 50 dispositifs, "
-        "11 fiches détaillées, 12 sessions."
+        "11 fiches détaillées, 12 sessions, 7 lignes budgétaires."
     )
 
 

@@ -73,6 +73,11 @@ class DispositifSerializer(serializers.ModelSerializer):
     choix = ChoixInterpretationSerializer(
         many=True, read_only=True, help_text="Choix d'interprétation notés dans le catalogue."
     )
+    ligne_budgetaire = serializers.SlugRelatedField(
+        slug_field="code_operation",
+        read_only=True,
+        help_text="Code opération de la ligne budgétaire d'imputation (ex. C02-446A05) ; null si non connue.",
+    )
 
     class Meta:
         model = Dispositif
@@ -92,6 +97,7 @@ class DispositifSerializer(serializers.ModelSerializer):
             "modele_financement",
             "sessions",
             "territoires",
+            "ligne_budgetaire",
             "fiche",
             "choix",
         ]

@@ -66,7 +66,7 @@ class DispositifViewSet(CatalogueViewSet):
     def get_queryset(self) -> QuerySet[Dispositif]:
         qs = (
             Dispositif.objects.for_user(self.request.user)
-            .select_related("edition", "axe")
+            .select_related("edition", "axe", "ligne_budgetaire")
             .prefetch_related("sessions", "territoires")
             .order_by("-edition__annee", "axe__numero", "ordre", "pk")
         )
