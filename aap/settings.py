@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "aap.catalogue",
     "aap.structures",
     "aap.demandes",
+    "aap.instruction",
     "aap.documents",
     "aap.api",
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InstructionConfig(AppConfig):
+    name = "aap.instruction"
+    verbose_name = "instruction des demandes"
