@@ -8,6 +8,7 @@ urlpatterns = [
     path("appels/", include("aap.catalogue.urls")),
     path("structures/", include("aap.structures.urls")),
     path("demandes/", include("aap.demandes.urls")),
+    path("instruction/", include("aap.instruction.urls")),
     path("api/", include("aap.api.urls")),
     path("admin/", admin.site.urls),
 ]

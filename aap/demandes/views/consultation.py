@@ -12,7 +12,7 @@ from aap.demandes import services
 from aap.demandes.choix import PrioriteTransversale, StatutDemande
 from aap.demandes.rules import LIBELLES_COMPTEURS, controler_completude
 from aap.demandes.views.commun import demande_pour, etat, fil_ariane
-from aap.instruction.eligibilite import controler_eligibilite
+from aap.instruction.selectors import contexte_instruction
 from aap.structures.selectors import etat_documents
 
 
@@ -23,6 +23,7 @@ ACTIONS = {
     "demande.deposer": "Demande déposée",
     "demande.repasser_en_brouillon": "Demande repassée en brouillon",
     "demande.valider": "Demande validée (attestation sur l'honneur)",
+    "instruction.avis_slai": "Avis du SLAI",
 }
 
 
@@ -89,7 +90,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "historique": historique(demande),
             "fil": fil_ariane(request.user, None, (demande.reference, "")),
             "pieces": etat_documents(demande.structure).values(),
-            "eligibilite": controler_eligibilite(demande) if request.user.est_agent else None,
+            **contexte_instruction(demande, request.user),
             "manques": (
                 controler_completude(demande)
                 if page.session_ouverte and page.peut_ecrire and demande.statut != StatutDemande.VALIDEE

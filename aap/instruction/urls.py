@@ -1,0 +1,7 @@
+from django.urls import path
+
+from aap.instruction import views
+
+
+app_name = "instruction"
+urlpatterns = [path("demandes/<int:pk>/avis-slai/", views.avis_slai, name="avis_slai")]
