@@ -20,6 +20,9 @@ from aap.core.demo.pieces import deposer_pieces_demo
 from aap.core.demo.structures import creer_representants, creer_structures, rattacher_membre
 from aap.core.models import Role, Territoire
 from aap.demandes.choix import StatutDemande
+from aap.demandes.models import Demande
+from aap.instruction.models import Avis
+from aap.instruction.services import donner_avis_slai
 from aap.structures.demo import creer_demandes_compte_demo
 from aap.structures.models import Civilite, FormeJuridique, Membre, RoleMembre, Structure
 
@@ -35,6 +38,7 @@ class Bilan:
     demandes: dict[str, int] | None = None
     sessions_demo: int = 0
     demandes_compte: int = 0
+    avis_slai: int = 0
     pieces: int = 0
 
 
@@ -152,4 +156,17 @@ def generer(
             )
             compte[StatutDemande.BROUILLON] = compte.get(StatutDemande.BROUILLON, 0) + 1
     bilan.demandes = compte
+    bilan.avis_slai = _avis_slai_demo(comptes[Role.SLAI], rng, faker)
     return bilan
+
+
+def _avis_slai_demo(slai, rng: random.Random, faker: Faker) -> int:  # noqa: ANN001 - agent SLAI
+    """Le SLAI de démonstration a donné son avis sur la moitié des demandes validées de son territoire."""
+    recues = Demande.objects.filter(statut=StatutDemande.VALIDEE, territoires=slai.territoire).order_by("pk")
+    nombre = 0
+    for demande in recues[::2]:
+        avis = rng.choice([Avis.FAVORABLE, Avis.FAVORABLE, Avis.RESERVE, Avis.DEFAVORABLE])
+        moment = demande.validee_le + datetime.timedelta(days=rng.randint(5, 30))
+        donner_avis_slai(demande, slai, avis, faker.paragraph(nb_sentences=2), at=moment)
+        nombre += 1
+    return nombre

@@ -27,5 +27,8 @@ class Command(BaseCommand):
         )
         details = ", ".join(f"{n} {statut}" for statut, n in sorted((bilan.demandes or {}).items()))
         self.stdout.write(
-            self.style.SUCCESS(f"Démonstration prête : {bilan.structures} structures ; demandes : {details}.")
+            self.style.SUCCESS(
+                f"Démonstration prête : {bilan.structures} structures ; demandes : {details} ; "
+                f"{bilan.avis_slai} avis du SLAI."
+            )
         )
