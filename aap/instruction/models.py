@@ -1,4 +1,4 @@
-"""Instruction des demandes : avis des SLAI (un par territoire concerné)."""
+"""Instruction des demandes : affectation à un instructeur, avis des SLAI (un par territoire concerné)."""
 
 from __future__ import annotations
 
@@ -34,3 +34,18 @@ class AvisSlai(models.Model):
 
     def __str__(self) -> str:
         return f"Avis {self.get_avis_display().lower()} du SLAI {self.territoire} sur {self.demande.reference}"
+
+
+class Affectation(models.Model):
+    """L'instructeur DPID chargé d'une demande reçue ; réaffectable, chaque affectation est tracée."""
+
+    demande = models.OneToOneField(Demande, on_delete=models.CASCADE, related_name="affectation")
+    instructeur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="affectations")
+    affectee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    affectee_le = models.DateTimeField("affectée le", default=timezone.now)
+
+    class Meta:
+        verbose_name = "affectation"
+
+    def __str__(self) -> str:
+        return f"{self.demande.reference} → {self.instructeur}"

@@ -8,11 +8,13 @@ from aap.core.models import Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.instruction.eligibilite import controler_eligibilite
-from aap.instruction.forms import AvisSlaiForm
+from aap.instruction.forms import AffectationForm, AvisSlaiForm
+from aap.instruction.models import Affectation
 
 
 def contexte_instruction(demande: Demande, agent: User) -> dict[str, Any]:
-    """Éligibilité, avis des SLAI et, pour le SLAI d'un territoire concerné, le formulaire de son avis."""
+    """Affectation (et son formulaire pour la DPID), éligibilité, avis des SLAI et, pour le SLAI d'un territoire
+    concerné, le formulaire de son avis."""
     if not agent.est_agent:
         return {}
     avis = list(demande.avis_slai.select_related("territoire", "auteur"))
@@ -27,7 +29,14 @@ def contexte_instruction(demande: Demande, agent: User) -> dict[str, Any]:
             initial={"avis": existant.avis, "commentaire": existant.commentaire} if existant else None
         )
     attendus = [t.nom for t in demande.territoires.all() if t.pk not in {a.territoire_id for a in avis}]
+    affectation = Affectation.objects.filter(demande=demande).select_related("instructeur", "affectee_par").first()
     return {
+        "affectation": affectation,
+        "form_affectation": (
+            AffectationForm(initial={"instructeur": affectation.instructeur_id} if affectation else None)
+            if agent.est_dpid and demande.statut != StatutDemande.BROUILLON
+            else None
+        ),
         "eligibilite": controler_eligibilite(demande),
         "avis_slai": avis,
         "avis_attendus": attendus,

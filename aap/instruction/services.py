@@ -6,17 +6,18 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from aap.core import audit
-from aap.core.models import Role, User
+from aap.core.models import DPID_ROLES, Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
-from aap.instruction.models import Avis, AvisSlai
+from aap.instruction.models import Affectation, Avis, AvisSlai
 
 
-class AvisImpossible(Exception):
-    """L'avis ne peut pas être donné (demande pas encore reçue, commentaire absent…)."""
+class InstructionImpossible(Exception):
+    """L'action d'instruction est impossible (demande pas encore reçue, commentaire absent, instructeur…)."""
 
 
 def donner_avis_slai(
@@ -29,11 +30,11 @@ def donner_avis_slai(
     if not demande.territoires.filter(pk=agent.territoire_id).exists():
         raise PermissionDenied("Cette demande ne concerne pas votre territoire.")
     if demande.statut != StatutDemande.VALIDEE:
-        raise AvisImpossible("L'avis se donne sur une demande validée par la structure.")
+        raise InstructionImpossible("L'avis se donne sur une demande validée par la structure.")
     avis = Avis(avis)
     commentaire = commentaire.strip()
     if not commentaire:
-        raise AvisImpossible("Motivez l'avis dans le commentaire.")
+        raise InstructionImpossible("Motivez l'avis dans le commentaire.")
     moment = at or timezone.now()
     with transaction.atomic():
         resultat, cree = AvisSlai.objects.update_or_create(
@@ -51,3 +52,33 @@ def donner_avis_slai(
             modification=not cree,
         )
     return resultat
+
+
+def affecter(demandes: QuerySet[Demande], instructeur: User, agent: User, at: datetime.datetime | None = None) -> int:
+    """Affecte à `instructeur` les demandes reçues (non brouillons) de la sélection ; renvoie leur nombre.
+
+    Réservé aux agents DPID. Une demande déjà affectée à cet instructeur n'est pas comptée ; une demande affectée
+    à un autre instructeur lui est retirée (réaffectation tracée)."""
+    if agent.role not in DPID_ROLES:
+        raise PermissionDenied("L'affectation des demandes est réservée aux agents de la DPID.")
+    if instructeur.role != Role.INSTRUCTEUR or not instructeur.is_active:
+        raise InstructionImpossible("Choisissez un instructeur actif de la DPID.")
+    moment = at or timezone.now()
+    nombre = 0
+    with transaction.atomic():
+        selection = demandes.exclude(statut=StatutDemande.BROUILLON).exclude(affectation__instructeur=instructeur)
+        for demande in selection.select_related("affectation__instructeur").select_for_update(of=("self",)):
+            precedent = getattr(demande, "affectation", None)
+            Affectation.objects.update_or_create(
+                demande=demande, defaults={"instructeur": instructeur, "affectee_par": agent, "affectee_le": moment}
+            )
+            audit.log(
+                agent,
+                "instruction.affecter",
+                demande,
+                at=moment,
+                instructeur=str(instructeur),
+                precedent=str(precedent.instructeur) if precedent else None,
+            )
+            nombre += 1
+    return nombre

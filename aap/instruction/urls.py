@@ -4,4 +4,8 @@ from aap.instruction import views
 
 
 app_name = "instruction"
-urlpatterns = [path("demandes/<int:pk>/avis-slai/", views.avis_slai, name="avis_slai")]
+urlpatterns = [
+    path("demandes/<int:pk>/avis-slai/", views.avis_slai, name="avis_slai"),
+    path("demandes/<int:pk>/affecter/", views.affecter_demande, name="affecter_demande"),
+    path("demandes/affecter/", views.affecter_selection, name="affecter_selection"),
+]

@@ -11,7 +11,7 @@ from aap.core.models import AuditLog, Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.demandes.services import plan_de
-from aap.instruction.models import AvisSlai
+from aap.instruction.models import Affectation, AvisSlai
 from aap.structures.models import DemandeCompte, DocumentStructure, Structure
 from aap.structures.selectors import documents_a_jour
 
@@ -48,6 +48,10 @@ def test_generation_de_la_demo(catalogue_2026):
     # Le SLAI de démonstration a donné des avis sur des demandes validées de son territoire.
     assert bilan.avis_slai == AvisSlai.objects.count() > 0
     assert all(a.territoire.code == "arrageois" and a.commentaire for a in AvisSlai.objects.all())
+
+    # L'instructeur de démonstration a des demandes à instruire.
+    instructeur = User.objects.get(email="instructeur@demo.aap62.fr")
+    assert bilan.affectations == Affectation.objects.filter(instructeur=instructeur).count() > 0
 
     # Les sessions de démonstration sont ouvertes aujourd'hui, et signalées comme telles.
     demos = SessionAppel.objects.filter(demonstration=True)

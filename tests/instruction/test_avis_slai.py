@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from aap.core.models import AuditLog, Role
 from aap.demandes.choix import StatutDemande
 from aap.instruction.models import Avis, AvisSlai
-from aap.instruction.services import AvisImpossible, donner_avis_slai
+from aap.instruction.services import InstructionImpossible, donner_avis_slai
 from tests.demandes.factories import DemandeFactory
 from tests.factories import UserFactory, territoire
 
@@ -31,11 +31,11 @@ def test_refus(demande, agent_slai, instructeur):
         donner_avis_slai(demande, autre, Avis.FAVORABLE, "Hors territoire.")
     with pytest.raises(PermissionDenied):
         donner_avis_slai(demande, instructeur, Avis.FAVORABLE, "Pas un SLAI.")
-    with pytest.raises(AvisImpossible, match="Motivez"):
+    with pytest.raises(InstructionImpossible, match="Motivez"):
         donner_avis_slai(demande, agent_slai, Avis.FAVORABLE, "   ")
     demande.statut = StatutDemande.DEPOSEE
     demande.save()
-    with pytest.raises(AvisImpossible, match="validée"):
+    with pytest.raises(InstructionImpossible, match="validée"):
         donner_avis_slai(demande, agent_slai, Avis.FAVORABLE, "Trop tôt.")
     assert not AvisSlai.objects.exists()
 

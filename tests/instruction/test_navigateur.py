@@ -23,3 +23,20 @@ def test_avis_du_slai(navigateur, agent_slai):
 
     navigateur(scenario, agent_slai)
     assert AvisSlai.objects.get(demande=demande).avis == Avis.RESERVE
+
+
+def test_affectation_depuis_la_liste(navigateur, gestionnaire, instructeur):
+    demande = DemandeFactory(statut=StatutDemande.VALIDEE, territoires=["arrageois"], budget=True)
+
+    def scenario(page: Page) -> None:
+        page.goto("/demandes/agents/")
+        page.locator("#id_instructeur").select_option(str(instructeur.pk))
+        page.get_by_role("button", name="Affecter la demande de la sélection").click()
+        expect(page.get_by_role("status").first).to_contain_text("1 demande affectée")
+        page_ok(page, "instruction-liste-affectee")
+        page.get_by_role("link", name=demande.reference).click()
+        expect(page.get_by_text(f"Instructeur : {instructeur}")).to_be_visible()
+        page_ok(page, "instruction-fiche-affectee")
+
+    navigateur(scenario, gestionnaire)
+    assert demande.affectation.instructeur == instructeur

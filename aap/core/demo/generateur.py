@@ -22,7 +22,7 @@ from aap.core.models import Role, Territoire
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.instruction.models import Avis
-from aap.instruction.services import donner_avis_slai
+from aap.instruction.services import affecter, donner_avis_slai
 from aap.structures.demo import creer_demandes_compte_demo
 from aap.structures.models import Civilite, FormeJuridique, Membre, RoleMembre, Structure
 
@@ -39,6 +39,7 @@ class Bilan:
     sessions_demo: int = 0
     demandes_compte: int = 0
     avis_slai: int = 0
+    affectations: int = 0
     pieces: int = 0
 
 
@@ -157,6 +158,13 @@ def generer(
             compte[StatutDemande.BROUILLON] = compte.get(StatutDemande.BROUILLON, 0) + 1
     bilan.demandes = compte
     bilan.avis_slai = _avis_slai_demo(comptes[Role.SLAI], rng, faker)
+    # L'instructeur de démonstration est chargé des demandes reçues des dispositifs 5.1 à 5.5.
+    recues = Demande.objects.exclude(statut=StatutDemande.BROUILLON)
+    bilan.affectations = affecter(
+        recues.filter(dispositif__code__in=["5.1", "5.2", "5.3", "5.4", "5.5"]),
+        comptes[Role.INSTRUCTEUR],
+        comptes[Role.GESTIONNAIRE],
+    )
     return bilan
 
 

@@ -18,6 +18,7 @@ from aap.core.pagination import sort_queryset
 from aap.core.permissions import role_required
 from aap.demandes.forms import FiltreDemandesForm
 from aap.demandes.models import Demande
+from aap.instruction.forms import AffectationForm
 
 
 PAR_PAGE = 25
@@ -103,6 +104,7 @@ def liste(request: HttpRequest) -> HttpResponse:
     paginator.count = donnees["total"]["nombre"]  # déjà compté par les synthèses : une requête de moins
     page = paginator.get_page(request.GET.get("page"))
     paginator.numero = page.number
-    return render(
-        request, "demandes/agent_liste.html", {"filtres": filtres, "page": page, "fil": [("Demandes", "")], **donnees}
-    )
+    contexte = {"filtres": filtres, "page": page, "fil": [("Demandes", "")], **donnees}
+    if request.user.est_dpid and donnees["total"]["nombre"]:
+        contexte["form_affectation"] = AffectationForm()
+    return render(request, "demandes/agent_liste.html", contexte)

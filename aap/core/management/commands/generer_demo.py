@@ -29,6 +29,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Démonstration prête : {bilan.structures} structures ; demandes : {details} ; "
-                f"{bilan.avis_slai} avis du SLAI."
+                f"{bilan.avis_slai} avis du SLAI ; {bilan.affectations} demandes affectées à l'instructeur."
             )
         )
