@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -128,38 +129,35 @@ class _Ecriture:
         self.maj(edition, valeurs)
         return edition
 
+    def enregistrer(self, existant: models.Model | None, valeurs: dict[str, Any], creer: Any) -> Any:
+        """Met à jour `existant` champ par champ, ou le crée par `creer(**valeurs)` s'il n'existe pas."""
+        if existant is None:
+            self.modifications += 1
+            return creer(**valeurs)
+        self.maj(existant, valeurs)
+        return existant
+
     def axes(self, edition: Edition, spec: EditionSpec) -> dict[int, Axe]:
         existants = {a.numero: a for a in edition.axes.all()}
-        resultat: dict[int, Axe] = {}
-        for aspec in spec.axes:
-            valeurs = {"libelle": aspec.libelle, "objectifs": list(aspec.objectifs)}
-            axe = existants.get(aspec.numero)
-            if axe is None:
-                axe = Axe.objects.create(edition=edition, numero=aspec.numero, **valeurs)
-                self.modifications += 1
-            else:
-                self.maj(axe, valeurs)
-            resultat[aspec.numero] = axe
-        return resultat
+        return {
+            a.numero: self.enregistrer(
+                existants.get(a.numero),
+                {"libelle": a.libelle, "objectifs": list(a.objectifs)},
+                partial(Axe.objects.create, edition=edition, numero=a.numero),
+            )
+            for a in spec.axes
+        }
 
     def lignes_budgetaires(self, edition: Edition, spec: EditionSpec) -> dict[str, LigneBudgetaire]:
         existantes = {lb.code_operation: lb for lb in edition.lignes_budgetaires.all()}
-        resultat: dict[str, LigneBudgetaire] = {}
-        for lspec in spec.lignes_budgetaires:
-            valeurs = {
-                "imputation": lspec.imputation,
-                "libelle": lspec.libelle,
-                "ae": lspec.ae,
-                "source": lspec.source,
-            }
-            ligne = existantes.get(lspec.code_operation)
-            if ligne is None:
-                ligne = LigneBudgetaire.objects.create(edition=edition, code_operation=lspec.code_operation, **valeurs)
-                self.modifications += 1
-            else:
-                self.maj(ligne, valeurs)
-            resultat[lspec.code_operation] = ligne
-        return resultat
+        return {
+            lb.code_operation: self.enregistrer(
+                existantes.get(lb.code_operation),
+                {"imputation": lb.imputation, "libelle": lb.libelle, "ae": lb.ae, "source": lb.source},
+                partial(LigneBudgetaire.objects.create, edition=edition, code_operation=lb.code_operation),
+            )
+            for lb in spec.lignes_budgetaires
+        }
 
     def retirer_lignes_budgetaires(self, edition: Edition, gardees: set[str]) -> None:
         retirees = edition.lignes_budgetaires.exclude(code_operation__in=gardees)
