@@ -18,6 +18,7 @@ from aap.demandes.models import Demande
 from aap.demandes.rules import fin_session, territoires_eligibles
 from aap.demandes.services import plan_de
 from aap.structures.selectors import etat_documents
+from aap.structures.validators import code_postal_62
 
 
 class Resultat(StrEnum):
@@ -74,7 +75,7 @@ def controler_eligibilite(demande: Demande, at: datetime.date | None = None) -> 
         Critere(
             "implantation",
             "Siège ou établissement dans le Pas-de-Calais",
-            _oui(structure.code_postal.startswith("62")),
+            _oui(code_postal_62(structure.code_postal)),
             f"{structure.code_postal} {structure.commune} ({'siège' if structure.est_siege else 'établissement'}).",
         )
     )
