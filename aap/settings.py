@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "aap.structures",
     "aap.demandes",
     "aap.instruction",
+    "aap.commission",
     "aap.documents",
     "aap.api",
 ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installe les paquets Debian dont AAP Inclusion a besoin, seulement s'ils manquent.
 #   scripts/ensure-system.sh demo   → Pango + polices (WeasyPrint)
-#   scripts/ensure-system.sh test   → idem + PostgreSQL, Chromium, Node/npm, poppler (pdftotext)
+#   scripts/ensure-system.sh test   → idem + PostgreSQL, Chromium, Node/npm, poppler (pdftotext),
+#                                     LibreOffice sans interface (ouverture et conversion des DOCX générés)
 set -euo pipefail
 profile="${1:-demo}"
 missing=()
@@ -16,6 +17,7 @@ if [ "$profile" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -153,7 +153,13 @@ class _Ecriture:
         return {
             lb.code_operation: self.enregistrer(
                 existantes.get(lb.code_operation),
-                {"imputation": lb.imputation, "libelle": lb.libelle, "ae": lb.ae, "source": lb.source},
+                {
+                    "imputation": lb.imputation,
+                    "libelle": lb.libelle,
+                    "ae": lb.ae,
+                    "deja_engage": lb.deja_engage,
+                    "source": lb.source,
+                },
                 partial(LigneBudgetaire.objects.create, edition=edition, code_operation=lb.code_operation),
             )
             for lb in spec.lignes_budgetaires

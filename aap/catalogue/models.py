@@ -56,6 +56,13 @@ class LigneBudgetaire(models.Model):
     imputation = models.CharField("imputation", max_length=20)
     libelle = models.CharField("libellé", max_length=255)
     ae = models.DecimalField("autorisation d'engagement (AE)", max_digits=14, decimal_places=2)
+    deja_engage = models.DecimalField(
+        "déjà engagé sur l'AE hors de l'application",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text="AE − disponible à l'ouverture de l'édition (engagements antérieurs).",
+    )
     source = models.CharField("source", max_length=255, blank=True)
 
     class Meta:

@@ -357,7 +357,15 @@ class LigneBudgetaireSpec(Strict):
     imputation: str = Field(pattern=r"^\d{4}/\d{5}$")
     libelle: str
     ae: Montant
+    #: AE − disponible à l'ouverture de l'édition (engagements antérieurs, hors de l'application).
+    deja_engage: Montant = Decimal("0")
     source: str = ""
+
+    @model_validator(mode="after")
+    def _engage_dans_ae(self) -> LigneBudgetaireSpec:
+        if self.deja_engage > self.ae:
+            raise ValueError(f"déjà engagé ({self.deja_engage}) supérieur à l'AE ({self.ae})")
+        return self
 
 
 class DispositifSpec(Strict):

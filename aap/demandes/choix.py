@@ -9,6 +9,17 @@ class StatutDemande(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
     DEPOSEE = "deposee", "Déposée, à valider"
     VALIDEE = "validee", "Validée, reçue par le Département"
+    COMPLEMENTS = "complements", "Compléments demandés"
+    RETIREE = "retiree", "Retirée par la structure"
+    ACCORDEE = "accordee", "Accordée par la Commission permanente"
+    REJETEE = "rejetee", "Rejetée par la Commission permanente"
+    AJOURNEE = "ajournee", "Ajournée par la Commission permanente"
+
+
+#: Demandes reçues dont l'instruction est en cours (avis, notation, budget retenu, proposition possibles).
+STATUTS_EN_INSTRUCTION = frozenset({StatutDemande.VALIDEE, StatutDemande.AJOURNEE})
+#: Demandes sorties du circuit : plus aucune action d'instruction ni de Commission permanente.
+STATUTS_CLOS = frozenset({StatutDemande.RETIREE, StatutDemande.ACCORDEE, StatutDemande.REJETEE})
 
 
 class PrioriteTransversale(models.TextChoices):

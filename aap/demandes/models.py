@@ -98,6 +98,8 @@ class Demande(models.Model):
     validee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    retiree_le = models.DateTimeField("retirée le", null=True, blank=True)
+    retrait_motif = models.TextField("motif du retrait", blank=True)
     attestation_honneur = models.BooleanField("attestation sur l'honneur", default=False)
     recepisse = models.FileField("récépissé", upload_to="recepisses/%Y/", blank=True)
     recepisse_empreinte = models.CharField("empreinte SHA-256 du récépissé", max_length=64, blank=True)

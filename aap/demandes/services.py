@@ -2,7 +2,7 @@
 ligne d'audit, et le refus de toute écriture hors de la session (`at` : l'instant de l'action, pour les
 tests ; par défaut maintenant).
 
-Statuts : brouillon → déposée → validée ; déposée → brouillon tant qu'elle n'est pas validée.
+Statuts et transitions : `aap.demandes.workflow`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from aap.catalogue.models import Dispositif, SessionAppel
 from aap.catalogue.schema import ModeleFinancement
 from aap.core import audit
 from aap.core.models import Territoire, User
-from aap.core.workflow import Transition, TransitionInterdite, Workflow
+from aap.core.workflow import TransitionInterdite
 from aap.demandes.choix import CATEGORIES_PERSONNEL, PrioriteTransversale, StatutDemande
 from aap.demandes.financement import (
     CATEGORIES_SAISIES,
@@ -42,6 +42,7 @@ from aap.demandes.rules import (
     exiger_session_ouverte,
     territoires_eligibles,
 )
+from aap.demandes.workflow import WORKFLOW
 from aap.structures.models import Structure
 
 
@@ -63,18 +64,6 @@ __all__ = [
     "ressources_de",
     "valider",
 ]
-
-WORKFLOW = Workflow(
-    "demande",
-    "statut",
-    [
-        Transition("deposer", (StatutDemande.BROUILLON,), StatutDemande.DEPOSEE, "Déposer la demande"),
-        Transition(
-            "repasser_en_brouillon", (StatutDemande.DEPOSEE,), StatutDemande.BROUILLON, "Repasser en brouillon"
-        ),
-        Transition("valider", (StatutDemande.DEPOSEE,), StatutDemande.VALIDEE, "Valider la demande"),
-    ],
-)
 
 #: Champs du dossier que `mettre_a_jour` accepte (le reste passe par les autres services).
 CHAMPS_MODIFIABLES = frozenset(

@@ -12,11 +12,18 @@ from aap.instruction.forms import AffectationForm, AvisSlaiForm
 from aap.instruction.models import Affectation
 
 
-def contexte_instruction(demande: Demande, agent: User) -> dict[str, Any]:
+def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
+    """Ce que la fiche de la demande montre de l'instruction à `user` : pour un agent, le contexte des agents
+    (`contexte_agent`) ; pour tous, ce que chaque sujet de l'instruction montre (compléments demandés,
+    dépenses écartées et leur motif…), chaque sujet décidant lui-même selon le rôle."""
+    contexte: dict[str, Any] = contexte_agent(demande, user) if user.est_agent else {}
+    # Un sujet par module : chacun ajoute ses clés (voir instruction/_*.html inclus dans demandes/detail.html).
+    return contexte
+
+
+def contexte_agent(demande: Demande, agent: User) -> dict[str, Any]:
     """Affectation (et son formulaire pour la DPID), éligibilité, avis des SLAI et, pour le SLAI d'un territoire
     concerné, le formulaire de son avis."""
-    if not agent.est_agent:
-        return {}
     avis = list(demande.avis_slai.select_related("territoire", "auteur"))
     formulaire = None
     if (

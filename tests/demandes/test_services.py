@@ -226,6 +226,17 @@ def test_table_du_workflow():
         ("brouillon", "deposer", "deposee"),
         ("deposee", "repasser_en_brouillon", "brouillon"),
         ("deposee", "valider", "validee"),
+        ("validee", "demander_complements", "complements"),
+        ("complements", "redeposer", "validee"),
+        ("deposee", "retirer", "retiree"),
+        ("validee", "retirer", "retiree"),
+        ("complements", "retirer", "retiree"),
+        ("ajournee", "retirer", "retiree"),
+        ("validee", "accorder", "accordee"),
+        ("ajournee", "accorder", "accordee"),
+        ("validee", "rejeter", "rejetee"),
+        ("ajournee", "rejeter", "rejetee"),
+        ("validee", "ajourner", "ajournee"),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Instruction des demandes : affectation à un instructeur, avis des SLAI (un par territoire concerné)."""
+"""Affectation des demandes à un instructeur, avis des SLAI (un par territoire concerné)."""
 
 from __future__ import annotations
 
