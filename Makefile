@@ -34,7 +34,10 @@ demo: install system-demo ## Installe, crée la base SQLite, charge le catalogue
 	$(MANAGE) load_catalogue 2026
 	$(MANAGE) generer_demo --si-vide
 	$(MANAGE) comptes_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@# Le worker des tâches de fond (génération des documents de la CP) tourne à côté du serveur ; il s'arrête avec lui.
+	@$(MANAGE) db_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: install node ## Lance ruff, makemigrations --check et toute la suite pytest sur PostgreSQL
 	$(UV) run --frozen ruff format --check .

@@ -4,6 +4,7 @@ Voir `.env.example` pour la liste des variables. Par défaut : base SQLite embar
 `DATABASE_URL=postgres://…` en production et pour les tests.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "aap.core",
     "aap.catalogue",
     "aap.structures",
@@ -163,3 +166,18 @@ LOGGING = {
 }
 
 FORM_RENDERER = "aap.core.forms.AapFormRenderer"
+
+# Tâches de fond (django-tasks) : file d'attente en base, traitée par `manage.py db_worker` (lancé par
+# `make demo`). Sous pytest, exécution immédiate dans le processus (aucun worker à lancer).
+TESTING = "pytest" in sys.modules
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND",
+            default=(
+                "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend"
+            ),
+        ),
+        "QUEUES": ["default"],
+    }
+}
