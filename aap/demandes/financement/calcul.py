@@ -40,7 +40,9 @@ from aap.demandes.financement.types import (
 
 def montant_poste(fiche: Fiche, depense: Depense) -> Decimal:
     """Coût d'un poste de personnel : coût annuel chargé × part du temps sur l'action × mois / 12, quel que
-    soit le modèle (0 si le poste est incomplet)."""
+    soit le modèle (0 si le poste est incomplet) ; le montant retenu à l'instruction s'il est donné."""
+    if depense.montant_retenu is not None:
+        return arrondi(depense.montant_retenu)
     if depense.cout_annuel is None or depense.taux_affectation is None or depense.mois is None:
         return ZERO
     return arrondi(depense.cout_annuel * depense.taux_affectation / CENT * depense.mois / DOUZE)
@@ -109,13 +111,12 @@ def _lignes_annee(fiche: Fiche, annee: int, depenses: list[Depense]) -> tuple[li
             montant = montant_poste(fiche, depense)
             lignes.append(LigneCalculee(annee, depense.categorie, depense.libelle, montant, source=depense))
         else:
-            if depense.montant < 0:
+            montant = depense.montant if depense.montant_retenu is None else depense.montant_retenu
+            if montant < 0:
                 violations.append(
                     Violation("montant_negatif", f"La ligne « {depense.libelle} » ({annee}) est négative.", annee)
                 )
-            lignes.append(
-                LigneCalculee(annee, depense.categorie, depense.libelle, arrondi(depense.montant), source=depense)
-            )
+            lignes.append(LigneCalculee(annee, depense.categorie, depense.libelle, arrondi(montant), source=depense))
     financement = fiche.financement
     if isinstance(financement, FraisPersonnelForfait | EncadrementForfaitPlafond):
         base = sum((ligne.montant for ligne in lignes if ligne.categorie == categorie_personnel), ZERO)

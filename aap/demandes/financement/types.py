@@ -55,7 +55,8 @@ def eur_fr(valeur: Decimal) -> str:
 @dataclass(frozen=True)
 class Depense:
     """Une ligne de charges saisie. Poste de personnel : etp, taux_affectation, cout_annuel, mois ;
-    autre catégorie : montant."""
+    autre catégorie : montant. `montant_retenu` : montant retenu à l'instruction (ligne réduite) ; donné, il
+    remplace le montant de la ligne, saisi ou calculé pour un poste (la quotité reste celle du poste)."""
 
     annee: int
     categorie: str
@@ -65,6 +66,7 @@ class Depense:
     taux_affectation: Decimal | None = None
     cout_annuel: Decimal | None = None
     mois: Decimal | None = None
+    montant_retenu: Decimal | None = None
 
 
 @dataclass(frozen=True)
