@@ -121,6 +121,7 @@ class _Ecriture:
             "libelle": spec.libelle,
             "source": spec.source,
             "choix": [c.model_dump(mode="json") for c in spec.choix],
+            "notation": spec.notation.model_dump(mode="json") if spec.notation else {},
         }
         edition = Edition.objects.select_for_update().filter(annee=spec.annee).first()
         if edition is None:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from aap.catalogue.schema import Fiche
+from aap.catalogue.schema_notation import GrilleNotation
 from aap.core.models import Territoire
 
 
@@ -23,6 +24,7 @@ class Edition(models.Model):
     empreinte = models.CharField("empreinte SHA-256 des fichiers chargés", max_length=64)
     chargee_le = models.DateTimeField("chargée le", default=timezone.now)
     choix = models.JSONField("choix d'interprétation de portée générale", default=list, blank=True)
+    notation = models.JSONField("grille de notation (validée)", default=dict, blank=True)
 
     class Meta:
         ordering = ["-annee"]
@@ -30,6 +32,11 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return f"Appel à projets {self.annee}"
+
+    @cached_property
+    def grille(self) -> GrilleNotation | None:
+        """Barème, critères préalables et critères notés de l'appel, ou None si l'édition n'en a pas."""
+        return GrilleNotation.model_validate(self.notation) if self.notation else None
 
 
 class Axe(models.Model):

@@ -9,6 +9,9 @@ Fichiers d'une édition :
 - `edition.yaml` : année, libellé, source, axes (thématiques) et choix de portée générale ;
 - `dispositifs.yaml` : `dispositifs:` la liste de l'annexe 1 de la délibération (sans les fiches) ;
 - `fiches/<code du dispositif>.yaml` : une `Fiche` détaillée, rattachée au dispositif de même code.
+
+Modules : `schema_base` (types communs), `schema_notation` (grille de notation), ce module (la fiche) et
+`schema_edition` (édition, axes, lignes budgétaires, dispositifs), dont les classes sont aussi lisibles ici.
 """
 
 from __future__ import annotations
@@ -18,24 +21,33 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from aap.core.territoires import DEPARTEMENT, MDS
+from aap.catalogue.schema_base import (
+    CODES_TERRITOIRES,
+    PERIMETRES,
+    Choix,
+    Montant,
+    Pourcentage,
+    Strict,
+    Territoires,
+    deplier_territoires,
+)
+from aap.catalogue.schema_notation import Critere, codes_en_double
 
 
-Pourcentage = Annotated[Decimal, Field(ge=0, le=100)]
-Montant = Annotated[Decimal, Field(ge=0, decimal_places=2)]
-
-#: Codes de territoire admis dans une liste explicite (les 9 MDS et le périmètre départemental).
-CODES_TERRITOIRES: tuple[str, ...] = tuple(code for code, *_ in MDS) + (DEPARTEMENT[0],)
-#: Raccourcis admis à la place d'une liste.
-PERIMETRES = ("9_mds", "departement")
-
-
-class Strict(BaseModel):
-    """Refuse les champs inconnus : une faute de frappe dans le YAML est une erreur, pas un oubli."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+__all__ = [
+    "CODES_TERRITOIRES",
+    "PERIMETRES",
+    "Choix",
+    "Critere",
+    "Fiche",
+    "Montant",
+    "Pourcentage",
+    "Strict",
+    "Territoires",
+    "deplier_territoires",
+]
 
 
 class Fonds(StrEnum):
@@ -60,45 +72,6 @@ class Compteur(StrEnum):
     DSP = "dsp"
     PARTICIPANTS = "participants"
     POSTES_INSERTION = "postes_insertion"
-
-
-def _verifier_territoires(valeur: str | list[str]) -> str | list[str]:
-    if isinstance(valeur, str):
-        if valeur not in PERIMETRES:
-            raise ValueError(f"périmètre « {valeur} » inconnu : « 9_mds », « departement » ou une liste de codes")
-        return valeur
-    inconnus = [code for code in valeur if code not in CODES_TERRITOIRES]
-    if inconnus:
-        raise ValueError(
-            f"territoire(s) inconnu(s) : {', '.join(inconnus)} (codes admis : {', '.join(CODES_TERRITOIRES)})"
-        )
-    if not valeur:
-        raise ValueError("la liste des territoires est vide")
-    if len(set(valeur)) != len(valeur):
-        raise ValueError("un territoire est cité deux fois")
-    return valeur
-
-
-#: « 9_mds », « departement » ou une liste de codes de territoire (`aap.core.territoires`).
-Territoires = Annotated[str | list[str], AfterValidator(_verifier_territoires)]
-
-
-def deplier_territoires(valeur: str | list[str] | None) -> list[str]:
-    """Les codes `Territoire` couverts : « 9_mds » → les 9 MDS, « departement » → le périmètre départemental."""
-    if valeur is None:
-        return []
-    if valeur == "9_mds":
-        return [code for code, *_ in MDS]
-    if valeur == "departement":
-        return [DEPARTEMENT[0]]
-    return list(valeur)
-
-
-class Choix(Strict):
-    """Décision prise là où la source est ambiguë : le champ concerné et la décision retenue (avec sa raison)."""
-
-    champ: str
-    decision: str
 
 
 class SessionSpec(Strict):
@@ -311,6 +284,8 @@ class Fiche(Strict):
     indicateurs: list[Indicateur] = []
     ratios: list[Ratio] = []
     contacts: list[Contact] = []
+    #: Critères de sélection propres à la fiche, notés en plus des critères généraux de l'appel.
+    criteres: list[Critere] = []
     choix: list[Choix] = []
 
     @field_validator("echeancier")
@@ -345,97 +320,27 @@ class Fiche(Strict):
             raise ValueError("un compteur est cité deux fois")
         return compteurs
 
+    @field_validator("criteres")
+    @classmethod
+    def _criteres_uniques(cls, criteres: list[Critere]) -> list[Critere]:
+        doublons = codes_en_double([c.code for c in criteres])
+        if doublons:
+            raise ValueError(f"code(s) de critère en double : {', '.join(doublons)}")
+        return criteres
+
     def codes_territoires(self) -> list[str]:
         """Les codes `Territoire` couverts (voir `deplier_territoires`)."""
         return deplier_territoires(self.territoires)
 
 
-class LigneBudgetaireSpec(Strict):
-    """Ligne du budget départemental sur laquelle s'imputent les subventions (tableau d'imputation de la CP)."""
-
-    code_operation: str = Field(pattern=r"^C\d{2}-\d{3}[A-Z]\d{2}$")
-    imputation: str = Field(pattern=r"^\d{4}/\d{5}$")
-    libelle: str
-    ae: Montant
-    #: AE − disponible à l'ouverture de l'édition (engagements antérieurs, hors de l'application).
-    deja_engage: Montant = Decimal("0")
-    source: str = ""
-
-    @model_validator(mode="after")
-    def _engage_dans_ae(self) -> LigneBudgetaireSpec:
-        if self.deja_engage > self.ae:
-            raise ValueError(f"déjà engagé ({self.deja_engage}) supérieur à l'AE ({self.ae})")
-        return self
+_CLASSES_EDITION = ("AxeSpec", "DispositifSpec", "EditionSpec", "LigneBudgetaireSpec")
 
 
-class DispositifSpec(Strict):
-    """Un dispositif de la délibération (annexe 1) ; `fiche` présente pour les fiches détaillées.
+def __getattr__(nom: str) -> Any:
+    """Les classes de l'édition restent importables depuis ce module (import différé : `schema_edition` importe
+    la fiche d'ici)."""
+    if nom in _CLASSES_EDITION:
+        from aap.catalogue import schema_edition
 
-    `territoires` ne sert qu'aux dispositifs sans fiche (les fiches portent leurs propres territoires).
-    """
-
-    code: str = Field(pattern=r"^[1-5]\.\d{1,2}$")
-    slug: str = Field(pattern=r"^[a-z0-9-]+$")
-    titre: str
-    periode: Periode
-    description: str = ""
-    territoires: Territoires | None = None
-    ligne_budgetaire: str | None = None
-    fiche: Fiche | None = None
-    choix: list[Choix] = []
-
-    @property
-    def axe(self) -> int:
-        return int(self.code.split(".")[0])
-
-    @property
-    def rang(self) -> int:
-        return int(self.code.split(".")[1])
-
-    def codes_territoires(self) -> list[str]:
-        if self.fiche is not None:
-            return self.fiche.codes_territoires()
-        return deplier_territoires(self.territoires)
-
-
-class AxeSpec(Strict):
-    numero: int = Field(ge=1, le=9)
-    libelle: str
-    objectifs: list[str] = []
-
-
-class EditionSpec(Strict):
-    annee: int = Field(ge=2020, le=2100)
-    libelle: str
-    source: str
-    axes: list[AxeSpec] = Field(min_length=1)
-    dispositifs: list[DispositifSpec] = Field(min_length=1)
-    lignes_budgetaires: list[LigneBudgetaireSpec] = []
-    choix: list[Choix] = []
-    meta: dict[str, Any] = {}
-
-    @model_validator(mode="after")
-    def _coherence(self) -> EditionSpec:
-        lignes = [lb.code_operation for lb in self.lignes_budgetaires]
-        if len(set(lignes)) != len(lignes):
-            raise ValueError("deux lignes budgétaires portent le même code opération")
-        for d in self.dispositifs:
-            if d.ligne_budgetaire is not None and d.ligne_budgetaire not in lignes:
-                raise ValueError(
-                    f"dispositif {d.code} : ligne budgétaire « {d.ligne_budgetaire} » absente de edition.yaml"
-                )
-        axes = {a.numero for a in self.axes}
-        if len(axes) != len(self.axes):
-            raise ValueError("deux axes portent le même numéro")
-        codes: set[str] = set()
-        slugs: set[str] = set()
-        for d in self.dispositifs:
-            if d.axe not in axes:
-                raise ValueError(f"dispositif {d.code} : axe {d.axe} inconnu")
-            if d.code in codes:
-                raise ValueError(f"dispositif {d.code} : code en double")
-            if d.slug in slugs:
-                raise ValueError(f"dispositif {d.code} : slug « {d.slug} » en double")
-            codes.add(d.code)
-            slugs.add(d.slug)
-        return self
+        return getattr(schema_edition, nom)
+    raise AttributeError(f"module {__name__!r} has no attribute {nom!r}")
