@@ -1,0 +1,182 @@
+"""Construit les modèles Word (docxtpl) du rapport et de la délibération : `rapport.docx`, `deliberation.docx`.
+
+Les .docx sont versionnés et modifiables dans Word ou LibreOffice (styles, polices, marges) tant que les balises
+Jinja (`{{ … }}`, `{%p for … %}`, `{%tr for … %}`) restent intactes. Pour les reconstruire :
+
+    uv run python aap/commission/modeles/construire.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT  # noqa: F401 - gardé pour qui voudrait l'annexe en paysage
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+
+ICI = Path(__file__).resolve().parent
+
+
+def _document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.left_margin = section.right_margin = Cm(2)
+    section.top_margin = section.bottom_margin = Cm(1.8)
+    style = doc.styles["Normal"]
+    style.font.name = "Arial"
+    style.font.size = Pt(10)
+    style.paragraph_format.space_after = Pt(4)
+    return doc
+
+
+def _p(doc, texte: str, *, gras: bool = False, centre: bool = False, taille: int | None = None):
+    paragraphe = doc.add_paragraph()
+    run = paragraphe.add_run(texte)
+    run.bold = gras
+    if taille:
+        run.font.size = Pt(taille)
+    if centre:
+        paragraphe.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return paragraphe
+
+
+def _boucle(doc, debut: str, corps: str, fin: str = "{%p endfor %}", **options) -> None:
+    doc.add_paragraph(debut)
+    _p(doc, corps, **options)
+    doc.add_paragraph(fin)
+
+
+def _tableau(doc, entetes: list[str], cellules: list[str], boucle: str, totaux: list[str]) -> None:
+    """Tableau : en-tête, une ligne répétée par docxtpl (`{%tr for %}`), une ligne de total."""
+    table = doc.add_table(rows=4, cols=len(entetes))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, texte in enumerate(entetes):
+        cellule = table.rows[0].cells[i]
+        cellule.text = ""
+        cellule.paragraphs[0].add_run(texte).bold = True
+    table.rows[1].cells[0].text = f"{{%tr for li in {boucle} %}}"
+    for i, texte in enumerate(cellules):
+        table.rows[2].cells[i].text = texte
+        if i >= len(cellules) - 4 and "{{" in texte and ("ae" in texte or "depense" in texte or "solde" in texte):
+            table.rows[2].cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    ligne_total = table.add_row()
+    for i, texte in enumerate(totaux):
+        cellule = ligne_total.cells[i]
+        cellule.text = ""
+        cellule.paragraphs[0].add_run(texte).bold = True
+    doc.add_paragraph()
+
+
+def deliberation() -> Document:
+    doc = _document()
+    _p(doc, "{{ institution }}", gras=True, centre=True)
+    _p(doc, "{{ organe }}", gras=True, centre=True)
+    _p(doc, "{{ reunion }}", centre=True)
+    _p(doc, "{{ presidence }}", centre=True)
+    _p(doc, "{{ secretaire }}")
+    _boucle(doc, "{%p for ligne in presences %}", "{{ ligne }}")
+    _p(doc, "{{ titre }}", gras=True, centre=True, taille=12)
+    _p(doc, "{{ numero_deliberation }}", centre=True)
+    _p(doc, "{{ preambule }}")
+    _boucle(doc, "{%p for visa in visas %}", "{{ visa }}")
+    _boucle(doc, "{%p for phrase in interesses %}", "{{ phrase }}")
+    _p(doc, "{{ decide[0] }}")
+    _p(doc, "{{ decide[1] }}", gras=True)
+    doc.add_paragraph("{%p for article in articles %}")
+    _p(doc, "{{ article.titre }}", gras=True)
+    _p(doc, "{{ article.texte }}")
+    doc.add_paragraph("{%p endfor %}")
+    _tableau(
+        doc,
+        ["Code opération", "Imputation budgétaire", "Libellé opération", "AE €", "Dépense €"],
+        ["{{ li.code }}", "{{ li.imputation }}", "{{ li.libelle }}", "{{ li.ae }}", "{{ li.depense }}"],
+        "imputation",
+        ["Total", "", "", "{{ total_ae }}", "{{ total_depense }}"],
+    )
+    _boucle(doc, "{%p for ligne in vote %}", "{{ ligne }}")
+    _p(doc, "{{ signature_president }}", gras=True)
+    _p(doc, "{{ lieu_date }}")
+    _p(doc, "{{ delegation }}")
+    return doc
+
+
+def rapport() -> Document:
+    doc = _document()
+    _p(doc, "{{ institution }}", gras=True)
+    _boucle(doc, "{%p for ligne in r.entete %}", "{{ ligne }}")
+    _p(doc, "{{ numero_rapport }}", gras=True, taille=12)
+    _boucle(doc, "{%p for ligne in r.perimetre %}", "{{ ligne }}")
+    _p(doc, "{{ t.commission }}", gras=True, centre=True)
+    _p(doc, "{{ reunion }}", centre=True)
+    _p(doc, "{{ titre }}", gras=True, centre=True, taille=12)
+    _p(doc, "{{ r.contexte_titre }}", gras=True)
+    _boucle(doc, "{%p for paragraphe in r.contexte %}", "{{ paragraphe }}")
+    _p(doc, "{{ phase_titre }}", gras=True)
+    _p(doc, "{{ phase_introduction }}")
+    doc.add_paragraph("{%p for th in thematiques %}")
+    _p(doc, "{{ th.titre }} :", gras=True)
+    _p(doc, "{{ th.phrase }}")
+    doc.add_paragraph("{%p endfor %}")
+    _p(doc, "{{ r.proposition_titre }}", gras=True)
+    _p(doc, "{{ r.statuer }}")
+    _boucle(doc, "{%p for puce in puces %}", "– {{ puce }}")
+    _p(doc, "{{ r.imputation }}")
+    _tableau(
+        doc,
+        ["Code opération", "Imputation", "Libellé", "AE €", "Disponible €", "Proposition €", "Solde €"],
+        [
+            "{{ li.code }}",
+            "{{ li.imputation }}",
+            "{{ li.libelle }}",
+            "{{ li.ae }}",
+            "{{ li.disponible }}",
+            "{{ li.depense }}",
+            "{{ li.solde }}",
+        ],
+        "imputation",
+        ["Total", "", "", "{{ total_ae }}", "{{ total_disponible }}", "{{ total_depense }}", "{{ total_solde }}"],
+    )
+    _boucle(doc, "{%p for phrase in avis %}", "{{ phrase }}")
+    _p(doc, "{{ r.deliberer }}")
+    _p(doc, "{{ signataire }}", gras=True)
+    _p(doc, "{{ r.signe }}")
+    doc.add_page_break()
+    _p(doc, "{{ annexe_dispositifs_titre }}", gras=True, taille=12)
+    table = doc.add_table(rows=4, cols=3)
+    table.style = "Table Grid"
+    for i, texte in enumerate(["Dispositif", "Intitulé", "Période de réalisation"]):
+        table.rows[0].cells[i].text = ""
+        table.rows[0].cells[i].paragraphs[0].add_run(texte).bold = True
+    table.rows[1].cells[0].text = "{%tr for d in dispositifs %}"
+    for i, texte in enumerate(["{{ d.code }}", "{{ d.titre }}", "{{ d.periode }}"]):
+        table.rows[2].cells[i].text = texte
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    doc.add_paragraph("{%p for th in thematiques %}")
+    _p(doc, "{{ th.annexe_titre }}", gras=True, taille=12)
+    _p(doc, "{{ th.annexe_introduction }}")
+    doc.add_paragraph("{%p for op in th.operations %}")
+    _p(doc, "{{ op.intitule }}", gras=True)
+    _p(doc, "{{ op.paragraphe }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endfor %}")
+    return doc
+
+
+def construire(dossier: Path = ICI) -> list[Path]:
+    chemins = []
+    for nom, fabrique in (("rapport", rapport), ("deliberation", deliberation)):
+        chemin = dossier / f"{nom}.docx"
+        fabrique().save(chemin)
+        chemins.append(chemin)
+    return chemins
+
+
+if __name__ == "__main__":
+    for chemin in construire():
+        print(chemin)
