@@ -40,13 +40,16 @@ from aap.instruction.services import InstructionImpossible
 
 __all__ = [
     "BudgetRetenu",
+    "budget_retenu",
     "EquilibreAnnee",
     "depenses_retenues",
     "equilibrer_part_departement",
     "montant_retenu",
+    "montant_retenu_de",
     "plan_retenu",
     "proposer_equilibre",
     "retenir_depense",
+    "retenir_lignes",
     "retenir_ressource",
     "ressources_retenues",
 ]
@@ -87,11 +90,11 @@ class BudgetRetenu:
     @property
     def ajustements(self) -> list[LigneDepense | LigneRessource]:
         """Les lignes écartées ou réduites, dépenses puis ressources."""
-        return [ligne for ligne in [*self.depenses, *self.ressources] if _retenue(ligne) is not None]
+        return [ligne for ligne in [*self.depenses, *self.ressources] if retenue_de(ligne) is not None]
 
     @property
     def depenses_ajustees(self) -> list[LigneDepense]:
-        return [ligne for ligne in self.depenses if _retenue(ligne) is not None]
+        return [ligne for ligne in self.depenses if retenue_de(ligne) is not None]
 
     @property
     def ecart_cout(self) -> Decimal:
@@ -102,7 +105,7 @@ class BudgetRetenu:
         return self.retenu.montant_departement - self.demande_plan.montant_departement
 
 
-def _retenue(ligne: LigneDepense | LigneRessource) -> DepenseRetenue | RessourceRetenue | None:
+def retenue_de(ligne: LigneDepense | LigneRessource) -> DepenseRetenue | RessourceRetenue | None:
     try:
         return ligne.retenue
     except (DepenseRetenue.DoesNotExist, RessourceRetenue.DoesNotExist):
@@ -111,7 +114,7 @@ def _retenue(ligne: LigneDepense | LigneRessource) -> DepenseRetenue | Ressource
 
 def montant_retenu_de(ligne: LigneDepense | LigneRessource) -> Decimal:
     """Le montant retenu d'une ligne : celui de son ajustement, sinon le montant demandé."""
-    retenue = _retenue(ligne)
+    retenue = retenue_de(ligne)
     return ligne.montant if retenue is None else retenue.montant_retenu
 
 
@@ -146,7 +149,7 @@ def budget_retenu(demande: Demande) -> BudgetRetenu:
 
 
 def _montant_ajuste(ligne: LigneDepense | LigneRessource) -> Decimal | None:
-    retenue = _retenue(ligne)
+    retenue = retenue_de(ligne)
     return None if retenue is None else retenue.montant_retenu
 
 
@@ -339,3 +342,23 @@ def equilibrer_part_departement(
             annees={str(p.annee): p.message for p in propositions},
         )
     return propositions
+
+
+def retenir_lignes(
+    agent: User,
+    depenses: Iterable[tuple[LigneDepense, Decimal, str]] = (),
+    ressources: Iterable[tuple[LigneRessource, Decimal, str]] = (),
+    at: datetime.datetime | None = None,
+) -> int:
+    """Plusieurs lignes d'un coup (formulaire du budget retenu) : tout ou rien, une ligne de journal par ligne
+    modifiée ; renvoie le nombre de lignes passées au service."""
+    moment = at or timezone.now()
+    nombre = 0
+    with transaction.atomic():
+        for ligne, montant, motif in depenses:
+            retenir_depense(ligne, agent, montant, motif, at=moment)
+            nombre += 1
+        for ligne, montant, motif in ressources:
+            retenir_ressource(ligne, agent, montant, motif, at=moment)
+            nombre += 1
+    return nombre

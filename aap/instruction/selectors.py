@@ -7,6 +7,7 @@ from typing import Any
 from aap.core.models import Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
+from aap.instruction.budget_fiche import contexte_budget_retenu
 from aap.instruction.eligibilite import controler_eligibilite
 from aap.instruction.forms import AffectationForm, AvisSlaiForm
 from aap.instruction.models import Affectation
@@ -18,6 +19,7 @@ def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
     dépenses écartées et leur motif…), chaque sujet décidant lui-même selon le rôle."""
     contexte: dict[str, Any] = contexte_agent(demande, user) if user.est_agent else {}
     # Un sujet par module : chacun ajoute ses clés (voir instruction/_*.html inclus dans demandes/detail.html).
+    contexte.update(contexte_budget_retenu(demande, user))
     return contexte
 
 
