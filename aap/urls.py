@@ -9,6 +9,7 @@ urlpatterns = [
     path("structures/", include("aap.structures.urls")),
     path("demandes/", include("aap.demandes.urls")),
     path("instruction/", include("aap.instruction.urls")),
+    path("commission/", include("aap.commission.urls")),
     path("api/", include("aap.api.urls")),
     path("admin/", admin.site.urls),
 ]
