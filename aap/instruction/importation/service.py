@@ -1,0 +1,205 @@
+"""Import d'un tableau de propositions : acteur, édition et séance, puis analyse des lignes (lecture seule) ;
+l'écriture ligne à ligne (structure manquante, demande reçue, proposition, inscription) est dans `ecriture`.
+
+Clé d'une ligne (idempotence) : SHA-256 de « année | code du dispositif | SIRET de la structure | code du
+territoire | description normalisée | rang de la ligne parmi les lignes identiques du fichier » ; elle forme la
+référence de la demande importée, « IMP2026-1.3-<empreinte> ». Une ligne dont la référence existe déjà n'est
+pas recréée. Une transaction par ligne : une ligne en échec n'écrit rien et n'arrête pas les suivantes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from aap.catalogue.models import Dispositif, Edition, SessionAppel
+from aap.commission.models import SeanceCP
+from aap.core import audit
+from aap.core.models import Role, Territoire, User
+from aap.demandes.models import Demande
+from aap.instruction.importation.lecture import (
+    LigneBrute,
+    Tableau,
+    ValeurInvalide,
+    lire_montant,
+    lire_quantites,
+    normaliser,
+    texte_propre,
+)
+from aap.instruction.importation.rapprochement import Referentiel, Rejet, StructurePrevue
+
+
+#: Phase donnée à une séance de la CP créée par l'import (à renommer ensuite dans l'écran des séances).
+PHASE_IMPORT = "Import"
+PREFIXE_REFERENCE = "IMP"
+LONGUEUR_REFERENCE = 30  # Demande.reference.max_length
+
+
+class ImportImpossible(Exception):
+    """L'import ne peut pas commencer (édition, acteur, séance) : rien n'est écrit."""
+
+
+# --- Acteur, édition, séance ------------------------------------------------------------------------------
+
+
+def edition_cible(annee: int | None) -> Edition:
+    """L'édition de l'année demandée, sinon la dernière chargée."""
+    editions = Edition.objects.order_by("-annee")
+    edition = editions.filter(annee=annee).first() if annee else editions.first()
+    if edition is None:
+        raise ImportImpossible(
+            f"Aucune édition {annee} du catalogue n'est chargée (manage.py load_catalogue {annee})."
+            if annee
+            else "Aucune édition du catalogue n'est chargée (manage.py load_catalogue <année>)."
+        )
+    return edition
+
+
+def acteur_import(email: str | None) -> User:
+    """L'agent au nom duquel l'import écrit (journal d'audit, « proposée par ») : l'agent DPID désigné par son
+    adresse, sinon le premier administrateur actif (le plus ancien compte de rôle « Administrateur »)."""
+    if email:
+        acteur = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+        if acteur is None:
+            raise ImportImpossible(f"Aucun compte actif n'a l'adresse « {email} ».")
+        if not acteur.est_dpid:
+            raise ImportImpossible(f"{acteur.email} n'est pas un agent de la DPID (instructeur, gestionnaire, admin).")
+        return acteur
+    acteur = User.objects.filter(role=Role.ADMIN, is_active=True).order_by("date_joined", "pk").first()
+    if acteur is None:
+        raise ImportImpossible("Aucun administrateur actif : désignez l'agent de l'import avec --acteur EMAIL.")
+    return acteur
+
+
+def seance_existante(date: datetime.date, edition: Edition) -> SeanceCP | None:
+    seance = SeanceCP.objects.select_related("edition").filter(date=date).first()
+    if seance is not None and seance.edition_id != edition.pk:
+        raise ImportImpossible(
+            f"La séance de la CP du {date:%d/%m/%Y} relève de l'édition {seance.edition.annee}, "
+            f"pas de l'édition {edition.annee} du tableau."
+        )
+    return seance
+
+
+def obtenir_seance(date: datetime.date, edition: Edition, acteur: User) -> tuple[SeanceCP, bool]:
+    """La séance de cette date, créée (phase « Import », en préparation) si elle n'existe pas."""
+    with transaction.atomic():
+        seance = seance_existante(date, edition)
+        if seance is not None:
+            return seance, False
+        seance = SeanceCP.objects.create(date=date, edition=edition, phase=PHASE_IMPORT, creee_par=acteur)
+        audit.log(acteur, "seance_cp.creer", seance, phase=PHASE_IMPORT, origine="import_propositions")
+    return seance, True
+
+
+# --- Analyse ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class LignePlan:
+    numero: int
+    raison: str = ""  # non vide : ligne rejetée
+    territoire: Territoire | None = None
+    dispositif: Dispositif | None = None
+    session: SessionAppel | None = None
+    structure: StructurePrevue | None = None
+    siret_fourni: bool = False
+    description: str = ""
+    montant: Decimal = Decimal("0.00")
+    quantites: dict[str, Decimal | int] = field(default_factory=dict)
+    reference: str = ""
+    existante: Demande | None = None
+    avertissements: list[str] = field(default_factory=list)
+
+    @property
+    def rejetee(self) -> bool:
+        return bool(self.raison)
+
+    @property
+    def hors_budget(self) -> bool:
+        return self.montant == 0
+
+
+def reference_import(edition: Edition, dispositif: Dispositif, siret: str, territoire: Territoire, cle: str) -> str:
+    empreinte = hashlib.sha256(cle.encode()).hexdigest().upper()
+    prefixe = f"{PREFIXE_REFERENCE}{edition.annee}-{dispositif.code}-"
+    return prefixe + empreinte[: min(12, LONGUEUR_REFERENCE - len(prefixe))]
+
+
+def cle_ligne(edition: Edition, dispositif: Dispositif, siret: str, territoire: Territoire, description: str) -> str:
+    return "|".join([str(edition.annee), dispositif.code, siret, territoire.code, normaliser(description)])
+
+
+def analyser(tableau: Tableau, edition: Edition, seance: SeanceCP | None = None) -> list[LignePlan]:
+    """Rapproche chaque ligne du référentiel, sans rien écrire ; une ligne rejetée porte sa raison."""
+    referentiel = Referentiel.charger(edition)
+    occurrences: Counter[str] = Counter()
+    premieres: dict[str, int] = {}
+    plans = []
+    for brute in tableau.lignes:
+        plan = LignePlan(numero=brute.numero)
+        try:
+            _rapprocher(plan, brute, referentiel)
+        except Rejet as exc:
+            plan.raison = str(exc)
+        if not plan.rejetee:
+            cle = cle_ligne(edition, plan.dispositif, plan.structure.siret, plan.territoire, plan.description)
+            occurrences[cle] += 1
+            if occurrences[cle] > 1:
+                plan.avertissements.append(
+                    f"même dispositif, structure, territoire et description que la ligne {premieres[cle]} : "
+                    "importée comme une opération distincte"
+                )
+            premieres.setdefault(cle, brute.numero)
+            plan.reference = reference_import(
+                edition, plan.dispositif, plan.structure.siret, plan.territoire, f"{cle}|{occurrences[cle]}"
+            )
+        plans.append(plan)
+    _marquer_existantes(plans, seance)
+    return plans
+
+
+def _rapprocher(plan: LignePlan, brute: LigneBrute, referentiel: Referentiel) -> None:
+    valeurs = brute.valeurs
+    plan.territoire = referentiel.territoire(valeurs["territoire"])
+    plan.dispositif = referentiel.dispositif(valeurs["dispositif"])
+    referentiel.verifier_thematique(valeurs["thematique"], plan.dispositif)
+    try:
+        plan.montant = lire_montant(valeurs["montant"])
+    except ValeurInvalide as exc:
+        raise Rejet(str(exc)) from None
+    plan.session = (
+        plan.dispositif.sessions.order_by("demonstration", "-numero").first()  # sessions réelles d'abord
+    )
+    if plan.session is None:
+        raise Rejet(f"le dispositif {plan.dispositif.code} n'a aucune session d'appel dans le catalogue")
+    plan.structure = referentiel.structure(valeurs["structure"], valeurs["siret"], brute.numero)
+    plan.siret_fourni = bool(texte_propre(valeurs["siret"]))
+    plan.description = texte_propre(valeurs["description"])
+    plan.quantites = lire_quantites(plan.description)
+    eligibles = list(plan.dispositif.territoires.all())
+    if eligibles and plan.territoire not in eligibles and not plan.territoire.est_departement:
+        plan.avertissements.append(f"territoire {plan.territoire.nom} hors des territoires du dispositif")
+    if plan.hors_budget:
+        plan.avertissements.append("montant nul : opération hors budget départemental (ex. FSL), gardée à 0,00 €")
+
+
+def _marquer_existantes(plans: list[LignePlan], seance: SeanceCP | None) -> None:
+    references = [p.reference for p in plans if p.reference]
+    existantes = {
+        d.reference: d
+        for d in Demande.objects.filter(reference__in=references).select_related("proposition", "structure")
+    }
+    for plan in plans:
+        plan.existante = existantes.get(plan.reference)
+        proposition = getattr(plan.existante, "proposition", None) if plan.existante else None
+        if proposition is not None and proposition.montant != plan.montant:
+            plan.avertissements.append(
+                f"déjà importée avec le montant {proposition.montant} € (le tableau dit {plan.montant} €) : "
+                "non modifiée, corrigez la proposition dans l'application"
+            )
