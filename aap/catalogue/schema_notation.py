@@ -49,6 +49,14 @@ class Bareme(Strict):
     def etendue(self) -> int:
         return self.note_max - self.note_min
 
+    @property
+    def libelle_min(self) -> str:
+        return self.libelle(self.note_min)
+
+    @property
+    def libelle_max(self) -> str:
+        return self.libelle(self.note_max)
+
     def libelle(self, note: int) -> str:
         return next((n.libelle for n in self.niveaux if n.note == note), str(note))
 

@@ -309,4 +309,9 @@ def notation_contexte(demande: Demande, user: User) -> dict[str, object]:
     porteurs ne voient rien de la notation)."""
     if not user.est_agent:
         return {}
-    return {"notation": synthese(demande), "peut_noter": peut_noter(demande, user)}
+    resume = synthese(demande)
+    return {
+        "notation_synthese": resume,
+        "peut_noter": peut_noter(demande, user),
+        "deja_note": resume is not None and any(e.pk == user.pk for e in resume.evaluateurs),
+    }

@@ -11,6 +11,7 @@ from aap.instruction.budget_fiche import contexte_budget_retenu
 from aap.instruction.eligibilite import controler_eligibilite
 from aap.instruction.forms import AffectationForm, AvisSlaiForm
 from aap.instruction.models import Affectation
+from aap.instruction.notation import notation_contexte
 
 
 def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
@@ -20,6 +21,7 @@ def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
     contexte: dict[str, Any] = contexte_agent(demande, user) if user.est_agent else {}
     # Un sujet par module : chacun ajoute ses clés (voir instruction/_*.html inclus dans demandes/detail.html).
     contexte.update(contexte_budget_retenu(demande, user))
+    contexte.update(notation_contexte(demande, user))
     return contexte
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aap.instruction import views, views_budget
+from aap.instruction import views, views_budget, views_notation
 
 
 app_name = "instruction"
@@ -10,4 +10,5 @@ urlpatterns = [
     path("demandes/affecter/", views.affecter_selection, name="affecter_selection"),
     path("demandes/<int:pk>/budget/", views_budget.budget_retenu_page, name="budget_retenu"),
     path("demandes/<int:pk>/budget/equilibrer/", views_budget.equilibrer, name="equilibrer_budget"),
+    path("demandes/<int:pk>/notation/", views_notation.notation, name="notation"),
 ]
