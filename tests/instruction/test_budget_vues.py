@@ -136,6 +136,7 @@ def test_fiche_de_la_demande_selon_le_role(client, demande, porteur, instructeur
         or "Dépenses écartées ou réduites à l'instruction" in page
     )
     assert "Poste non pourvu en 2027." in page and "Écartée" in page
+    assert "Dépense écartée ou réduite à l&#x27;instruction" in page  # historique, libellé lisible
     assert "Motif interne FSE." not in page and "Plan retenu" not in page and "Instruire le budget" not in page
 
 

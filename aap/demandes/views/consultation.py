@@ -24,6 +24,9 @@ ACTIONS = {
     "demande.repasser_en_brouillon": "Demande repassée en brouillon",
     "demande.valider": "Demande validée (attestation sur l'honneur)",
     "instruction.avis_slai": "Avis du SLAI",
+    "instruction.retenir_depense": "Dépense écartée ou réduite à l'instruction",
+    "instruction.retenir_ressource": "Ressource revue à l'instruction",
+    "instruction.equilibrer_budget": "Budget retenu rééquilibré (part du Département)",
 }
 
 
