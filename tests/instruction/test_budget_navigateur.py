@@ -17,6 +17,8 @@ def test_instructeur_ecarte_une_depense_et_reequilibre(navigateur, instructeur, 
 
     def agent(page: Page) -> None:
         page.goto(f"/demandes/{demande.pk}/")
+        expect(page.get_by_role("heading", name="Budget retenu")).to_be_visible()
+        page_ok(page, "budget-retenu-fiche-agent")
         page.get_by_role("link", name="Instruire le budget retenu").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Budget retenu")
         page_ok(page, "budget-retenu-initial")
