@@ -23,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, type=Path, help="dossier où écrire les documents")
 
     def handle(self, *args, date: str, out: Path, **options) -> None:
+        self._verbosite = options.get("verbosity", 1)
         try:
             jour = datetime.date.fromisoformat(date)
         except ValueError as exc:
@@ -44,5 +45,5 @@ class Command(BaseCommand):
             self.stdout.write(str(chemin))
 
     def _progression(self, pourcent: int, etape: str) -> None:
-        if self.verbosity >= 2:
+        if self._verbosite >= 2:
             self.stderr.write(f"{pourcent:3d} % {etape}")
