@@ -222,6 +222,45 @@ def test_import_puis_inscription_a_une_cp(catalogue):
     assert Demande.objects.count() == 5 and Inscription.objects.count() == 5
 
 
+def test_cp_votee_refusee(catalogue):
+    SeanceCPFactory(date=datetime.date(2026, 5, 26), edition=catalogue, statut=StatutSeance.VOTEE)
+    avant = etat()
+    with pytest.raises(CommandError, match="est « Votée » : son ordre du jour ne change plus"):
+        importer(DONNEES, "--cp", "2026-05-26")
+    assert etat() == avant
+
+
+def test_deja_inscrite_a_une_autre_cp_sans_decision(catalogue):
+    importer(DONNEES, "--wet-run", "--cp", "2026-05-26")
+    avant = etat()
+    for options in (("--cp", "2026-06-29"), ("--wet-run", "--cp", "2026-06-29")):
+        sortie = importer(DONNEES, *options)
+        assert "Ligne 2 : REJETÉE — déjà importée (IMP2026-5.1-" in sortie
+        assert "non inscrite : déjà inscrite à la CP du 26/05/2026, sans décision" in sortie
+        assert "0 inscription(s)" in sortie and "12 rejetée(s)" in sortie
+    assert SeanceCP.objects.count() == 2  # la séance du 29/06 est créée, vide
+    assert etat()["inscriptions"] == avant["inscriptions"] and etat()["demandes"] == avant["demandes"]
+
+
+def test_demande_decidee_non_reinscrite(catalogue):
+    importer(DONNEES, "--wet-run")
+    Demande.objects.filter(dispositif__code="5.1").update(statut=StatutDemande.ACCORDEE)
+    sortie = importer(DONNEES, "--wet-run", "--cp", "2026-06-29")
+    assert "Ligne 2 : REJETÉE — déjà importée" in sortie
+    assert "« Accordée par la Commission permanente » : elle ne peut plus être inscrite à une CP" in sortie
+    assert Inscription.objects.count() == 4
+
+
+def test_cp_importee_prete_a_generer(catalogue):
+    """Les propositions importées passent les contrôles de cohérence de la CP (aucune incohérence bloquante)."""
+    from aap.commission.coherence import controler
+    from aap.commission.dossier import construire_dossier
+
+    importer(DONNEES, "--wet-run", "--cp", "2026-05-26")
+    incoherences = controler(construire_dossier(SeanceCP.objects.get()))
+    assert [i.message for i in incoherences if i.bloquante] == []
+
+
 def test_cp_d_une_autre_edition_refusee(catalogue):
     SeanceCPFactory(date=datetime.date(2025, 11, 17), edition__annee=2025)
     avant = etat()

@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from aap.catalogue.models import Dispositif
 from aap.commission.models import Inscription, SeanceCP
+from aap.commission.services import inscrire
 from aap.core import audit
 from aap.core.models import Territoire, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.instruction.importation.lecture import sans_accents
 from aap.instruction.importation.rapprochement import Rejet
-from aap.instruction.importation.service import LignePlan
+from aap.instruction.importation.service import LignePlan, raison_non_inscriptible
 from aap.instruction.models import Enveloppe, ModeleConvention, OrigineProposition, Proposition
 from aap.structures.models import FormeJuridique, Structure
 
@@ -198,12 +199,10 @@ def _enveloppe(dispositif: Dispositif, territoire: Territoire) -> Enveloppe | No
 
 
 def _inscrire(demande: Demande, seance: SeanceCP, acteur: User, moment: datetime.datetime) -> bool:
-    proposition = demande.proposition
-    if Inscription.objects.filter(seance=seance, proposition=proposition).exists():
+    """Inscrit la proposition à la séance par le service de la Commission (mêmes règles, même journal)."""
+    if Inscription.objects.filter(seance=seance, proposition__demande=demande).exists():
         return False
-    autre = proposition.inscriptions.filter(decision="").exclude(seance=seance).select_related("seance").first()
-    if autre is not None:
-        raise Rejet(f"déjà inscrite à la CP du {autre.seance.date:%d/%m/%Y}, sans décision")
-    Inscription.objects.create(seance=seance, proposition=proposition, inscrite_par=acteur, inscrite_le=moment)
-    audit.log(acteur, "seance_cp.inscrire", demande, at=moment, seance=str(seance), origine="import_propositions")
-    return True
+    raison = raison_non_inscriptible(demande, seance.date)
+    if raison is None and inscrire(seance, [demande.proposition], acteur, at=moment) == 1:
+        return True
+    raise Rejet(raison or f"inscription à la séance du {seance.date:%d/%m/%Y} refusée")

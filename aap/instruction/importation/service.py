@@ -18,9 +18,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from aap.catalogue.models import Dispositif, Edition, SessionAppel
-from aap.commission.models import SeanceCP
-from aap.core import audit
+from aap.commission.models import Inscription, SeanceCP, StatutSeance
+from aap.commission.services import enregistrer_seance
 from aap.core.models import Role, Territoire, User
+from aap.demandes.choix import STATUTS_EN_INSTRUCTION
 from aap.demandes.models import Demande
 from aap.instruction.importation.lecture import (
     LigneBrute,
@@ -32,6 +33,7 @@ from aap.instruction.importation.lecture import (
     texte_propre,
 )
 from aap.instruction.importation.rapprochement import Referentiel, Rejet, StructurePrevue
+from aap.instruction.models import Proposition
 
 
 #: Phase donnée à une séance de la CP créée par l'import (à renommer ensuite dans l'écran des séances).
@@ -83,17 +85,36 @@ def seance_existante(date: datetime.date, edition: Edition) -> SeanceCP | None:
             f"La séance de la CP du {date:%d/%m/%Y} relève de l'édition {seance.edition.annee}, "
             f"pas de l'édition {edition.annee} du tableau."
         )
+    if seance is not None and seance.statut != StatutSeance.PREPARATION:
+        raise ImportImpossible(
+            f"La séance de la CP du {date:%d/%m/%Y} est « {seance.get_statut_display()} » : "
+            "son ordre du jour ne change plus."
+        )
     return seance
 
 
+def raison_non_inscriptible(demande: Demande, date_cp: datetime.date) -> str | None:
+    """Pourquoi la proposition de cette demande ne peut pas être inscrite à la CP de cette date, ou None
+    (mêmes règles que `aap.commission.services.propositions_inscriptibles`)."""
+    proposition = Proposition.objects.filter(demande=demande).first()
+    if proposition is None:
+        return "la demande importée n'a plus de proposition (retirée dans l'application) : rien à inscrire"
+    if demande.statut not in STATUTS_EN_INSTRUCTION:
+        return f"demande « {demande.get_statut_display()} » : elle ne peut plus être inscrite à une CP"
+    autre = proposition.inscriptions.filter(decision="").exclude(seance__date=date_cp).select_related("seance").first()
+    if autre is not None:
+        return f"déjà inscrite à la CP du {autre.seance.date:%d/%m/%Y}, sans décision"
+    return None
+
+
 def obtenir_seance(date: datetime.date, edition: Edition, acteur: User) -> tuple[SeanceCP, bool]:
-    """La séance de cette date, créée (phase « Import », en préparation) si elle n'existe pas."""
+    """La séance de cette date, créée (phase « Import », en préparation) par le service de la Commission si elle
+    n'existe pas."""
     with transaction.atomic():
         seance = seance_existante(date, edition)
         if seance is not None:
             return seance, False
-        seance = SeanceCP.objects.create(date=date, edition=edition, phase=PHASE_IMPORT, creee_par=acteur)
-        audit.log(acteur, "seance_cp.creer", seance, phase=PHASE_IMPORT, origine="import_propositions")
+        seance = enregistrer_seance(acteur, {"date": date, "edition": edition, "phase": PHASE_IMPORT})
     return seance, True
 
 
@@ -135,8 +156,9 @@ def cle_ligne(edition: Edition, dispositif: Dispositif, siret: str, territoire: 
     return "|".join([str(edition.annee), dispositif.code, siret, territoire.code, normaliser(description)])
 
 
-def analyser(tableau: Tableau, edition: Edition, seance: SeanceCP | None = None) -> list[LignePlan]:
-    """Rapproche chaque ligne du référentiel, sans rien écrire ; une ligne rejetée porte sa raison."""
+def analyser(tableau: Tableau, edition: Edition, date_cp: datetime.date | None = None) -> list[LignePlan]:
+    """Rapproche chaque ligne du référentiel, sans rien écrire ; une ligne rejetée porte sa raison (dont, avec
+    `date_cp`, une ligne déjà importée qui ne peut pas être inscrite à cette CP)."""
     referentiel = Referentiel.charger(edition)
     occurrences: Counter[str] = Counter()
     premieres: dict[str, int] = {}
@@ -160,7 +182,7 @@ def analyser(tableau: Tableau, edition: Edition, seance: SeanceCP | None = None)
                 edition, plan.dispositif, plan.structure.siret, plan.territoire, f"{cle}|{occurrences[cle]}"
             )
         plans.append(plan)
-    _marquer_existantes(plans, seance)
+    _marquer_existantes(plans, date_cp)
     return plans
 
 
@@ -189,7 +211,7 @@ def _rapprocher(plan: LignePlan, brute: LigneBrute, referentiel: Referentiel) ->
         plan.avertissements.append("montant nul : opération hors budget départemental (ex. FSL), gardée à 0,00 €")
 
 
-def _marquer_existantes(plans: list[LignePlan], seance: SeanceCP | None) -> None:
+def _marquer_existantes(plans: list[LignePlan], date_cp: datetime.date | None) -> None:
     references = [p.reference for p in plans if p.reference]
     existantes = {
         d.reference: d
@@ -203,3 +225,7 @@ def _marquer_existantes(plans: list[LignePlan], seance: SeanceCP | None) -> None
                 f"déjà importée avec le montant {proposition.montant} € (le tableau dit {plan.montant} €) : "
                 "non modifiée, corrigez la proposition dans l'application"
             )
+        if plan.existante is not None and date_cp is not None:
+            inscrite = Inscription.objects.filter(proposition=proposition, seance__date=date_cp).exists()
+            if not inscrite and (raison := raison_non_inscriptible(plan.existante, date_cp)):
+                plan.raison = f"déjà importée ({plan.reference}), non inscrite : {raison}"

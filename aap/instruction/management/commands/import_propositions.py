@@ -84,7 +84,7 @@ class Command(BaseCommand):
             if ecrire
             else self.style.WARNING("Simulation : rien n'est écrit (relancez avec --wet-run pour importer).")
         )
-        plans = analyser(tableau, edition, seance)
+        plans = analyser(tableau, edition, options["cp"])
         if options["cp"]:
             date = options["cp"]
             if seance is None and ecrire:
