@@ -53,7 +53,7 @@ class SaisieVote:
     absents_sans_delegation: int
     adopte: bool
     non_participants: tuple[Elu, ...] = ()
-    #: sens du vote → codes des groupes politiques (GroupePolitique), dans l'ordre de la délibération.
+    #: sens du vote (« pour », « contre », « abstention », « absents ») → codes des groupes (GroupePolitique).
     groupes: Mapping[str, Iterable[str]] | None = None
 
 
@@ -95,7 +95,7 @@ def enregistrer_vote(seance: SeanceCP, agent: User, saisie: SaisieVote, at: date
         if erreurs:
             raise CommissionImpossible(" ".join(erreurs))
         groupes = {
-            sens: [str(GroupePolitique(g)) for g in (saisie.groupes or {}).get(sens, ())] for sens in SENS_DU_VOTE
+            sens: [GroupePolitique(g).value for g in (saisie.groupes or {}).get(sens, ())] for sens in SENS_DU_VOTE
         }
         vote = Vote.objects.create(
             seance=seance,

@@ -18,6 +18,7 @@ def navigation(request: HttpRequest) -> dict:
             items += [("Demandes", reverse("demandes:agent_liste"))]
             if user.est_dpid:
                 items += [("Demandes de compte", reverse("structures:demandes_compte"))]
+                items += [("Enveloppes", reverse("instruction:enveloppes"))]
             items += [("Structures", reverse("structures:agent_liste"))]
             if user.role == Role.ADMIN:
                 items += [("Journal", reverse("core:journal"))]

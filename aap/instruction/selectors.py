@@ -12,6 +12,7 @@ from aap.instruction.eligibilite import controler_eligibilite
 from aap.instruction.forms import AffectationForm, AvisSlaiForm
 from aap.instruction.models import Affectation
 from aap.instruction.notation import notation_contexte
+from aap.instruction.views_propositions import contexte_proposition
 
 
 def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
@@ -22,6 +23,7 @@ def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
     # Un sujet par module : chacun ajoute ses clés (voir instruction/_*.html inclus dans demandes/detail.html).
     contexte.update(contexte_budget_retenu(demande, user))
     contexte.update(notation_contexte(demande, user))
+    contexte.update(contexte_proposition(demande, user))
     return contexte
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aap.instruction import views, views_budget, views_notation
+from aap.instruction import views, views_budget, views_enveloppes, views_notation, views_propositions
 
 
 app_name = "instruction"
@@ -11,4 +11,10 @@ urlpatterns = [
     path("demandes/<int:pk>/budget/", views_budget.budget_retenu_page, name="budget_retenu"),
     path("demandes/<int:pk>/budget/equilibrer/", views_budget.equilibrer, name="equilibrer_budget"),
     path("demandes/<int:pk>/notation/", views_notation.notation, name="notation"),
+    path("demandes/<int:pk>/proposition/", views_propositions.proposition, name="proposition"),
+    path("demandes/<int:pk>/proposition/retirer/", views_propositions.retirer, name="retirer_proposition"),
+    path("enveloppes/", views_enveloppes.tableau, name="enveloppes"),
+    path("enveloppes/nouvelle/", views_enveloppes.nouvelle, name="enveloppe_nouvelle"),
+    path("enveloppes/<int:pk>/modifier/", views_enveloppes.modifier, name="enveloppe_modifier"),
+    path("enveloppes/<int:pk>/simulation/", views_enveloppes.simulation, name="simulation"),
 ]
