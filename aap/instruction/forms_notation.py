@@ -17,7 +17,10 @@ class NotationForm(forms.Form):
         self.grille = grille
         bareme = grille.bareme
         choix = [(n.note, f"{n.note} – {n.libelle}") for n in bareme.niveaux]
-        obligatoires = ", ".join(str(n) for n in bareme.commentaire_obligatoire_pour)
+        notes_motivees = [str(n) for n in bareme.commentaire_obligatoire_pour]
+        obligatoires = " et ".join(
+            [", ".join(notes_motivees[:-1]), notes_motivees[-1]] if len(notes_motivees) > 1 else notes_motivees
+        )
         for critere in grille.criteres:
             note, commentaire = (notes or {}).get(critere.code, (None, ""))
             self.fields[f"note_{critere.code}"] = forms.TypedChoiceField(
