@@ -89,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         curseur.execute("ANALYZE")  # statistiques du planificateur à jour après l'insertion en masse
     mot_de_passe = secrets.token_urlsafe(24)
     donnees.assurer_agent(mot_de_passe)
+    etape("Commission permanente : 1 000 lignes d'annexe sur 300 structures (contrôles et documents)")
+    from bench import cp
+
+    mesures_cp = cp.mesurer(lambda texte: etape(f"  {texte}"))
     plan = scenarios.plan()
     connection.close()
 
@@ -149,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
                 },
                 "serveur": {"logiciel": "gunicorn gthread", "workers": config.workers, "threads": config.threads},
                 "donnees": {"demandes": bilan.demandes, "structures": bilan.structures},
+                "commission_permanente": mesures_cp,
                 "clients": args.clients,
                 "scenarios": [r.as_dict() for r in resultats],
                 "variantes": {k: [r.as_dict() for r in v] for k, v in variantes.items()},
