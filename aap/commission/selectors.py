@@ -83,26 +83,32 @@ class Controles:
         return not self.disponibles or bool(self.erreurs)
 
 
+def demande_citee(message: str, inscriptions: list[Inscription]) -> Demande | None:
+    """La demande inscrite dont un message de contrôle parle : par sa référence, sinon par « la structure »
+    (et son territoire d'annexe quand la structure a plusieurs lignes)."""
+    demandes = [i.proposition.demande for i in inscriptions]
+    for demande in demandes:
+        if demande.reference in message:
+            return demande
+    candidates = [i for i in inscriptions if f"« {i.proposition.demande.structure.raison_sociale} »" in message]
+    precises = [i for i in candidates if f"({i.proposition.territoire.nom}," in message]
+    choisies = precises or candidates
+    return choisies[0].proposition.demande if choisies else None
+
+
 def controles(seance: SeanceCP, inscriptions: list[Inscription]) -> Controles:
     """Les contrôles de cohérence du dossier de la séance, chacun relié à la demande à corriger quand il en
-    nomme une (attribut `demande_id`, sinon la référence d'une demande inscrite citée dans le message)."""
-    try:
-        from aap.commission.coherence import controler
-        from aap.commission.dossier import construire_dossier
-    except ImportError:
-        return Controles(False, [], [], "Les contrôles de cohérence ne sont pas disponibles dans cette version.")
+    nomme une."""
+    from aap.commission.coherence import controler  # import tardif : la fiche des demandes lit ce module
+    from aap.commission.dossier import construire_dossier
+
     try:
         incoherences = controler(construire_dossier(seance))
     except Exception as exc:  # noqa: BLE001 - un dossier impossible à construire bloque, avec sa raison
         return Controles(False, [], [], f"Le dossier de la séance n'a pas pu être construit : {exc}")
-    demandes = {i.proposition.demande.pk: i.proposition.demande for i in inscriptions}
-    par_reference = {d.reference: d for d in demandes.values()}
-    affiches = []
-    for incoherence in incoherences:
-        demande = demandes.get(getattr(incoherence, "demande_id", None))
-        if demande is None:
-            demande = next((d for ref, d in par_reference.items() if ref in incoherence.message), None)
-        affiches.append(ControleAffiche(incoherence.code, incoherence.message, incoherence.niveau, demande))
+    affiches = [
+        ControleAffiche(i.code, i.message, i.niveau, demande_citee(i.message, inscriptions)) for i in incoherences
+    ]
     return Controles(
         True,
         [a for a in affiches if a.niveau == "erreur"],

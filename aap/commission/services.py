@@ -290,10 +290,15 @@ def executer_generation(generation: GenerationDocuments) -> GenerationDocuments:
     try:
         fichiers = generer_documents(generation.seance, dossier, progression)
     except DocumentsBloques as exc:
-        erreurs = [
-            {"code": i.code, "message": i.message, "niveau": i.niveau, "demande_id": getattr(i, "demande_id", None)}
-            for i in exc.incoherences
-        ]
+        from aap.commission.selectors import demande_citee, inscriptions_de
+
+        inscriptions = list(inscriptions_de(generation.seance))
+        erreurs = []
+        for i in exc.incoherences:
+            demande = demande_citee(i.message, inscriptions)
+            erreurs.append(
+                {"code": i.code, "message": i.message, "niveau": i.niveau, "demande_id": demande and demande.pk}
+            )
         champs = {"statut": StatutGeneration.BLOQUEE, "erreurs": erreurs, "etape": "Bloquée par les contrôles"}
     except Exception as exc:  # noqa: BLE001 - toute erreur est montrée à l'agent et journalisée
         logger.exception("Échec de la génération %s", generation.pk)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from aap.commission.selectors import contexte_decision
 from aap.core.models import Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
@@ -24,6 +25,7 @@ def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
     contexte.update(contexte_budget_retenu(demande, user))
     contexte.update(notation_contexte(demande, user))
     contexte.update(contexte_proposition(demande, user))
+    contexte.update(contexte_decision(demande, user))
     return contexte
 
 
