@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict:
             ]
         else:
             items += [("Demandes", reverse("demandes:agent_liste"))]
+            if user.role == Role.INSTRUCTEUR:
+                items += [("Mes demandes à instruire", reverse("demandes:agent_liste") + "?a_instruire=1")]
             if user.est_dpid:
                 items += [("Demandes de compte", reverse("structures:demandes_compte"))]
                 items += [("Enveloppes", reverse("instruction:enveloppes"))]

@@ -99,13 +99,15 @@ def _verrouiller(demande: Demande) -> None:
     demande.refresh_from_db()
 
 
-def _exiger_brouillon(demande: Demande) -> None:
+def _exiger_modifiable(demande: Demande, moment: datetime.datetime, action: str) -> None:
+    """Brouillon pendant la session ; ou compléments demandés par la DPID, même la session close."""
+    if demande.statut == StatutDemande.COMPLEMENTS:
+        return
+    exiger_session_ouverte(demande.session, moment, action)
     if demande.statut != StatutDemande.BROUILLON:
-        raise ActionRefusee(
-            f"La demande est « {demande.get_statut_display()} » : repassez-la en brouillon pour la modifier."
-            if demande.statut == StatutDemande.DEPOSEE
-            else "La demande est validée : elle ne peut plus être modifiée."
-        )
+        deposee = demande.statut == StatutDemande.DEPOSEE
+        suite = "repassez-la en brouillon pour la modifier" if deposee else "elle ne peut plus être modifiée"
+        raise ActionRefusee(f"La demande est « {demande.get_statut_display()} » : {suite}.")
 
 
 def _exiger_territoires(dispositif: Dispositif, territoires: Iterable[Territoire]) -> list[Territoire]:
@@ -181,7 +183,7 @@ def mettre_a_jour(
     territoires: Iterable[Territoire] | None = None,
     at: datetime.datetime | None = None,
 ) -> list[str]:
-    """Enregistre les champs du dossier (brouillon seulement) ; renvoie les champs réellement changés."""
+    """Enregistre les champs du dossier (brouillon, ou compléments demandés) ; renvoie les champs changés."""
     inconnus = set(donnees) - CHAMPS_MODIFIABLES
     if inconnus:
         raise ValueError(f"champs non modifiables : {sorted(inconnus)}")
@@ -192,8 +194,7 @@ def mettre_a_jour(
     exiger_ecriture(acteur, demande.structure)
     with transaction.atomic():
         _verrouiller(demande)
-        exiger_session_ouverte(demande.session, moment, "modifier")
-        _exiger_brouillon(demande)
+        _exiger_modifiable(demande, moment, "modifier")
         changes = [champ for champ, valeur in donnees.items() if getattr(demande, champ) != valeur]
         for champ in changes:
             setattr(demande, champ, donnees[champ])
@@ -282,8 +283,7 @@ def enregistrer_budget(
     exiger_ecriture(acteur, demande.structure)
     with transaction.atomic():
         _verrouiller(demande)
-        exiger_session_ouverte(demande.session, moment, "budget")
-        _exiger_brouillon(demande)
+        _exiger_modifiable(demande, moment, "budget")
         _controler_lignes(demande, depenses, ressources)
         fiche = demande.dispositif.fiche
         assert fiche is not None

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from aap.demandes.views import agents, budget, consultation, porteur
+from aap.instruction import views_circuit
 
 
 app_name = "demandes"
@@ -17,4 +18,6 @@ urlpatterns = [
     path("<int:pk>/deposer/", porteur.deposer, name="deposer"),
     path("<int:pk>/repasser-en-brouillon/", porteur.repasser_en_brouillon, name="repasser_en_brouillon"),
     path("<int:pk>/valider/", porteur.valider, name="valider"),
+    path("<int:pk>/redeposer/", views_circuit.redeposer, name="redeposer"),
+    path("<int:pk>/retirer/", views_circuit.retirer, name="retirer"),
 ]

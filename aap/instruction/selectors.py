@@ -9,6 +9,7 @@ from aap.core.models import Role, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.instruction.budget_fiche import contexte_budget_retenu
+from aap.instruction.circuit import circuit_contexte
 from aap.instruction.eligibilite import controler_eligibilite
 from aap.instruction.forms import AffectationForm, AvisSlaiForm
 from aap.instruction.models import Affectation
@@ -22,6 +23,7 @@ def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
     dépenses écartées et leur motif…), chaque sujet décidant lui-même selon le rôle."""
     contexte: dict[str, Any] = contexte_agent(demande, user) if user.est_agent else {}
     # Un sujet par module : chacun ajoute ses clés (voir instruction/_*.html inclus dans demandes/detail.html).
+    contexte.update(circuit_contexte(demande, user))
     contexte.update(contexte_budget_retenu(demande, user))
     contexte.update(notation_contexte(demande, user))
     contexte.update(contexte_proposition(demande, user))

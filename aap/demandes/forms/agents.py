@@ -8,9 +8,20 @@ from django import forms
 from django.db.models import Q
 
 from aap.catalogue.models import Dispositif, Edition
-from aap.core.models import Territoire
+from aap.core.models import Role, Territoire, User
 from aap.demandes.choix import StatutDemande
-from aap.demandes.models import DemandeQuerySet
+from aap.demandes.models import Demande, DemandeQuerySet
+
+
+#: Statuts d'une demande encore entre les mains de son instructeur (reçue, compléments, ajournée).
+STATUTS_A_INSTRUIRE = (StatutDemande.VALIDEE, StatutDemande.COMPLEMENTS, StatutDemande.AJOURNEE)
+
+
+def a_instruire_par(qs: DemandeQuerySet, instructeur: User | None) -> DemandeQuerySet:
+    """Les demandes de `qs` affectées à `instructeur` et encore en instruction (aucune sans instructeur)."""
+    if instructeur is None:
+        return qs.none()
+    return qs.filter(affectation__instructeur=instructeur, statut__in=STATUTS_A_INSTRUIRE)
 
 
 class DispositifChoiceField(forms.ModelChoiceField):
@@ -44,8 +55,20 @@ class FiltreDemandesForm(forms.Form):
         choices=[("", "Tous")] + [c for c in StatutDemande.choices if c[0] != StatutDemande.BROUILLON],
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    a_instruire = forms.BooleanField(
+        label="Mes demandes à instruire",
+        required=False,
+        help_text="Affectées à moi, reçues et pas encore décidées (y compris en attente de compléments).",
+    )
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None and user.is_authenticated and user.role == Role.INSTRUCTEUR:
+            nombre = a_instruire_par(Demande.objects.for_user(user), user).count()
+            self.fields["a_instruire"].label = f"Mes demandes à instruire ({nombre})"
+        else:
+            del self.fields["a_instruire"]
         self.fields["edition"].label_from_instance = lambda e: str(e.annee)
         # Listes lues une fois et figées : pas de curseur serveur (3 allers-retours) par liste déroulante.
         for nom in ("edition", "dispositif", "territoire"):
@@ -64,6 +87,8 @@ class FiltreDemandesForm(forms.Form):
             qs = qs.filter(dispositif=donnees["dispositif"])
         if donnees.get("territoire"):
             qs = qs.touchant(donnees["territoire"].pk)
+        if donnees.get("a_instruire"):
+            qs = a_instruire_par(qs, self.user)
         if donnees.get("statut"):
             qs = qs.filter(statut=donnees["statut"])
         texte = (donnees.get("structure") or "").strip()
@@ -78,6 +103,9 @@ class FiltreDemandesForm(forms.Form):
                 critere |= Q(structure__siret__startswith=compact)
             qs = qs.filter(critere)
         return qs
+
+    def a_instruire_actif(self) -> bool:
+        return self.is_valid() and bool(self.cleaned_data.get("a_instruire"))
 
     def actifs(self) -> bool:
         return self.is_valid() and any(self.cleaned_data.values())

@@ -10,7 +10,16 @@ from aap.demandes.choix import StatutDemande
 
 register = template.Library()
 
-TONS = {StatutDemande.BROUILLON: "neutre", StatutDemande.DEPOSEE: "alerte", StatutDemande.VALIDEE: "succes"}
+TONS = {
+    StatutDemande.BROUILLON: "neutre",
+    StatutDemande.DEPOSEE: "alerte",
+    StatutDemande.VALIDEE: "succes",
+    StatutDemande.COMPLEMENTS: "alerte",
+    StatutDemande.RETIREE: "neutre",
+    StatutDemande.ACCORDEE: "succes",
+    StatutDemande.REJETEE: "erreur",
+    StatutDemande.AJOURNEE: "info",
+}
 
 
 @register.simple_tag

@@ -9,19 +9,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from aap.core.models import AGENT_ROLES
 from aap.core.pagination import sort_queryset
 from aap.core.permissions import role_required
+from aap.demandes.choix import StatutDemande
 from aap.demandes.forms import FiltreDemandesForm
 from aap.demandes.models import Demande
 from aap.instruction.forms import AffectationForm
 
 
 PAR_PAGE = 25
+
+#: Les demandes retirées ne comptent pas dans les montants demandés des synthèses.
+RETIREE = Q(statut=StatutDemande.RETIREE)
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 TRIS = {
     "reference": "reference",
@@ -64,6 +70,8 @@ class PaginatorCompact(Paginator):
 def syntheses(qs: object) -> dict:
     """Nombre, montants demandés et coûts, par dispositif et par territoire (agrégats SQL), et le total.
 
+    Les demandes retirées par leur structure restent comptées et listées, mais pas dans les montants.
+
     `qs` filtre par sous-requêtes (`for_user`, `touchant`) : pas de jointure qui doublerait les lignes, on
     agrège donc directement dessus. Le total est la somme des lignes par dispositif (une demande, un
     dispositif) : une requête de moins.
@@ -71,13 +79,18 @@ def syntheses(qs: object) -> dict:
     qs = qs.order_by()
     par_dispositif = list(
         qs.values("dispositif_id", "dispositif__code", "dispositif__titre", "dispositif__edition__annee")
-        .annotate(nombre=Count("*"), montant=Sum("montant_demande"), cout=Sum("cout_total"))
+        .annotate(
+            nombre=Count("*"),
+            retirees=Count("pk", filter=RETIREE),
+            montant=Coalesce(Sum("montant_demande", filter=~RETIREE), ZERO),
+            cout=Coalesce(Sum("cout_total", filter=~RETIREE), ZERO),
+        )
         .order_by("dispositif__edition__annee", "dispositif__axe__numero", "dispositif__ordre", "dispositif_id")
     )
     par_territoire = [
         ligne
         for ligne in qs.values("territoires__id", "territoires__nom", "territoires__ordre")
-        .annotate(nombre=Count("pk"), montant=Sum("montant_demande"))
+        .annotate(nombre=Count("pk"), montant=Coalesce(Sum("montant_demande", filter=~RETIREE), ZERO))
         .order_by("territoires__ordre", "territoires__nom")
         if ligne["territoires__id"] is not None
     ]
@@ -86,12 +99,13 @@ def syntheses(qs: object) -> dict:
         "montant": sum((s["montant"] for s in par_dispositif), Decimal(0)),
         "cout": sum((s["cout"] for s in par_dispositif), Decimal(0)),
     }
-    return {"total": total, "par_dispositif": par_dispositif, "par_territoire": par_territoire}
+    retirees = sum(s["retirees"] for s in par_dispositif)
+    return {"total": total, "retirees": retirees, "par_dispositif": par_dispositif, "par_territoire": par_territoire}
 
 
 @role_required(*AGENT_ROLES)
 def liste(request: HttpRequest) -> HttpResponse:
-    filtres = FiltreDemandesForm(request.GET or None)
+    filtres = FiltreDemandesForm(request.GET or None, user=request.user)
     qs = filtres.filtrer(Demande.objects.for_user(request.user))
     donnees = syntheses(qs)
     page_qs = sort_queryset(
@@ -105,6 +119,7 @@ def liste(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     paginator.numero = page.number
     contexte = {"filtres": filtres, "page": page, "fil": [("Demandes", "")], **donnees}
-    if request.user.est_dpid and donnees["total"]["nombre"]:
+    # Pas d'affectation en masse depuis « Mes demandes à instruire » : la sélection dépend de l'agent.
+    if request.user.est_dpid and donnees["total"]["nombre"] and not filtres.a_instruire_actif():
         contexte["form_affectation"] = AffectationForm()
     return render(request, "demandes/agent_liste.html", contexte)

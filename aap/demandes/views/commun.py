@@ -14,7 +14,17 @@ from aap.core.templatetags.aap_ui import date_fr
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.demandes.rules import ROLES_ECRITURE, fin_session, libelle_session, role_membre, temps_restant
+from aap.demandes.workflow import WORKFLOW
 from aap.structures.models import RoleMembre
+
+
+#: Fin du message « session close », selon le statut (par défaut : demande reçue par le Département).
+SUITES_CLOSE = {
+    StatutDemande.BROUILLON: "la demande ne peut plus être modifiée, déposée ni validée ; elle est en lecture seule.",
+    StatutDemande.DEPOSEE: "la demande ne peut plus être modifiée, déposée ni validée ; elle est en lecture seule.",
+    StatutDemande.COMPLEMENTS: "le Département a demandé des compléments : complétez le dossier puis redéposez-le.",
+    StatutDemande.RETIREE: "la demande a été retirée par la structure.",
+}
 
 
 def demande_pour(request: HttpRequest, pk: int) -> Demande:
@@ -41,11 +51,18 @@ class EtatDemande:
 
     @property
     def editable(self) -> bool:
+        """Brouillon pendant la session ; ou, même la session close, compléments demandés par la DPID."""
+        if self.demande.statut == StatutDemande.COMPLEMENTS:
+            return self.peut_ecrire
         return self.session_ouverte and self.peut_ecrire and self.demande.statut == StatutDemande.BROUILLON
 
     @property
     def deposable(self) -> bool:
-        return self.editable
+        return self.editable and self.demande.statut == StatutDemande.BROUILLON
+
+    @property
+    def retirable(self) -> bool:
+        return self.peut_ecrire and WORKFLOW.can(self.demande, "retirer")
 
     @property
     def validable(self) -> bool:
@@ -62,10 +79,9 @@ class EtatDemande:
         session = self.demande.session
         if timezone.localdate() < session.ouverture:
             return f"La session {libelle_session(session)} n'ouvre que le {date_fr(session.ouverture)}."
-        suite = (
-            "la demande a été validée et reçue par le Département."
-            if self.demande.statut == StatutDemande.VALIDEE
-            else "la demande ne peut plus être modifiée, déposée ni validée ; elle est en lecture seule."
+        suite = SUITES_CLOSE.get(
+            self.demande.statut,
+            "la demande a été validée et reçue par le Département.",
         )
         return f"La session {libelle_session(session)} est close depuis le {date_fr(session.cloture)} : {suite}"
 

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from aap.core import audit
 from aap.core.models import AuditLog
 from aap.demandes import services
-from aap.demandes.choix import PrioriteTransversale, StatutDemande
+from aap.demandes.choix import PrioriteTransversale
 from aap.demandes.rules import LIBELLES_COMPTEURS, controler_completude
 from aap.demandes.views.commun import demande_pour, etat, fil_ariane
 from aap.instruction.selectors import contexte_instruction
@@ -27,6 +27,12 @@ ACTIONS = {
     "instruction.retenir_depense": "Dépense écartée ou réduite à l'instruction",
     "instruction.retenir_ressource": "Ressource revue à l'instruction",
     "instruction.equilibrer_budget": "Budget retenu rééquilibré (part du Département)",
+    "instruction.affecter": "Demande affectée à un instructeur",
+    "instruction.completude": "Contrôle de complétude",
+    "demande.demander_complements": "Compléments demandés à la structure",
+    "demande.redeposer": "Demande redéposée avec les compléments",
+    "demande.retirer": "Demande retirée par la structure",
+    "commission.desinscrire": "Retirée de l'ordre du jour de la Commission permanente",
 }
 
 
@@ -94,11 +100,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fil": fil_ariane(request.user, None, (demande.reference, "")),
             "pieces": etat_documents(demande.structure).values(),
             **contexte_instruction(demande, request.user),
-            "manques": (
-                controler_completude(demande)
-                if page.session_ouverte and page.peut_ecrire and demande.statut != StatutDemande.VALIDEE
-                else []
-            ),
+            "manques": (controler_completude(demande) if page.editable else []),
         },
     )
 

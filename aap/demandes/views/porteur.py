@@ -36,6 +36,12 @@ from aap.structures.models import Membre, RoleMembre, Structure
 def _prochaine_action(demande: Demande, role: str | None, ouverte: bool) -> tuple[str, str | None]:
     """(libellé, url) de ce que l'utilisateur a à faire ensuite sur la demande."""
     detail = reverse("demandes:detail", args=[demande.pk])
+    if demande.statut == StatutDemande.COMPLEMENTS:
+        if role in ROLES_ECRITURE:
+            return ("Compléter et redéposer", detail)
+        return ("Compléments demandés : consulter", detail)
+    if demande.statut == StatutDemande.RETIREE:
+        return ("Demande retirée : consulter", detail)
     if demande.statut == StatutDemande.VALIDEE:
         return ("Télécharger le récépissé", reverse("demandes:recepisse", args=[demande.pk]))
     if not ouverte:
@@ -174,9 +180,8 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.error(request, message)
             else:
                 heure = timezone.localtime().strftime("%H:%M")
-                messages.success(
-                    request, f"Brouillon enregistré à {heure}." if changes else "Aucune modification à enregistrer."
-                )
+                quoi = "Brouillon enregistré" if demande.est_brouillon else "Modifications enregistrées"
+                messages.success(request, f"{quoi} à {heure}." if changes else "Aucune modification à enregistrer.")
                 return redirect("demandes:dossier", pk=demande.pk)
     if not page.editable:
         form.desactiver()
