@@ -28,10 +28,10 @@ from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.demandes.rules import ActionRefusee, DemandeIncomplete, controler_completude, exiger_ecriture, peut_ecrire
 from aap.demandes.workflow import WORKFLOW
-from aap.instruction.eligibilite import Resultat, controler_eligibilite
 from aap.instruction.models import Affectation, ControleCompletude, DemandeComplements
 from aap.structures.emails import url_absolue
 from aap.structures.models import Membre
+from aap.structures.selectors import etat_documents
 
 
 logger = logging.getLogger(__name__)
@@ -60,13 +60,15 @@ def _exiger_dpid(agent: User) -> None:
         raise PermissionDenied("Le contrôle de complétude et les compléments sont réservés aux agents de la DPID.")
 
 
-def manques_detectes(demande: Demande) -> list[str]:
+def manques_detectes(demande: Demande, at: datetime.date | None = None) -> list[str]:
     """Ce que le logiciel relève de lui-même : le dossier et le plan (`controler_completude`), puis les pièces
-    de la structure manquantes ou expirées (contrôle d'éligibilité). Liste vide : rien à signaler."""
+    exigées de la structure manquantes ou expirées à la date `at` (le critère « pièces » de l'éligibilité).
+    Liste vide : rien à signaler."""
     manques = controler_completude(demande)
-    pieces = next((c for c in controler_eligibilite(demande) if c.code == "pieces"), None)
-    if pieces is not None and pieces.resultat == Resultat.NON_CONFORME:
-        manques.append(f"Pièces de la structure {pieces.detail[:1].lower()}{pieces.detail[1:]}")
+    pieces = [e for e in etat_documents(demande.structure, at).values() if e.bloquante]
+    if pieces:
+        detail = ", ".join(f"{e.libelle} ({e.etat.label.lower()})" for e in pieces)
+        manques.append(f"Pièces de la structure à fournir ou à renouveler : {detail}.")
     return manques
 
 

@@ -52,7 +52,10 @@ def actions(demande) -> list[str]:
 def test_manques_detectes_dossier_et_pieces(recue):
     detectes = circuit.manques_detectes(recue)
     # Dossier complet, mais la structure de test n'a déposé aucune pièce.
-    assert len(detectes) == 1 and detectes[0].startswith("Pièces de la structure manquantes ou expirées : ")
+    assert detectes == [
+        "Pièces de la structure à fournir ou à renouveler : Statuts (manquante), Attestation d'assurance "
+        "(manquante), Comptes annuels (manquante), RIB (manquante)."
+    ]
     recue.description = ""
     recue.save()
     assert any("la description de l'opération" in m for m in circuit.manques_detectes(recue))

@@ -42,7 +42,7 @@ def test_completude_pre_remplie_puis_incomplet_mene_aux_complements(client, recu
     client.force_login(gestionnaire)
     url = f"/instruction/demandes/{recue.pk}/completude/"
     contenu = page(client, url)
-    assert "<h1>Contrôle de complétude" in contenu and "Pièces de la structure manquantes" in contenu
+    assert "<h1>Contrôle de complétude" in contenu and "Pièces de la structure à fournir" in contenu
     assert re.search(r'value="non"[^>]*checked', contenu) and not re.search(r'value="oui"[^>]*checked', contenu)
     detecte = circuit.manques_detectes(recue)[0]
     reponse = client.post(url, {"complete": "non", "manques": [detecte], "autres": "- RIB\n\n", "commentaire": ""})

@@ -58,7 +58,8 @@ class FiltreDemandesForm(forms.Form):
     a_instruire = forms.BooleanField(
         label="Mes demandes à instruire",
         required=False,
-        help_text="Affectées à moi, reçues et pas encore décidées (y compris en attente de compléments).",
+        help_text="Celles qui me sont affectées, reçues et pas encore décidées par la Commission permanente "
+        "(compléments attendus et ajournées comprises).",
     )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
