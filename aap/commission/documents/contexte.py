@@ -3,6 +3,7 @@ gabarits n'aient aucune logique (montants « 1 234,56 », dates, formules des é
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from aap.commission.documents.common import (
@@ -55,6 +56,11 @@ def lignes_vote(dossier: DossierCP) -> list[str]:
     return lignes
 
 
+def _sans_civilite(nom: str) -> str:
+    """« Madame Mireille HINGREZ-CÉRÉDA » → « Mireille HINGREZ-CÉRÉDA »."""
+    return nom.split(" ", 1)[-1]
+
+
 def contexte(dossier: DossierCP) -> dict[str, Any]:
     t = textes()
     r = t["rapport"]
@@ -72,7 +78,8 @@ def contexte(dossier: DossierCP) -> dict[str, Any]:
         }
         for li in dossier.imputation
     ]
-    total_depense = sum((li.depense for li in dossier.imputation), start=dossier.total_general * 0)
+    zero = Decimal("0.00")
+    total_depense = sum((li.depense for li in dossier.imputation), start=zero)
     phase_intro = (
         r["phase_introduction"] if dossier.date_cloture_depot else r["phase_introduction_sans_date"]
     ).format(
@@ -94,9 +101,9 @@ def contexte(dossier: DossierCP) -> dict[str, Any]:
         "organe": t["organe"],
         "reunion": t["reunion"].format(date=date_capitales(dossier.date)),
         "titre": dossier.titre.upper(),
-        "presidence": t["presidence"].format(civilite=civilite, nom=dossier.president_seance.split(" ", 1)[-1].upper())
+        "presidence": t["presidence"].format(civilite=civilite, nom=_sans_civilite(dossier.president_seance).upper())
         if dossier.president_seance
-        else t["presidence"].format(civilite="", nom="……").replace("DE  ", "DE "),
+        else t["presidence"].format(civilite="", nom="……").replace("  ", " "),
         "secretaire": t["secretaire"].format(nom=dossier.secretaire or "……"),
         "presences": [
             f"{p[cle]}{', '.join(getattr(presences, cle))}."
@@ -110,10 +117,10 @@ def contexte(dossier: DossierCP) -> dict[str, Any]:
         "decide": t["decide"],
         "articles": [{"titre": f"Article {a.numero} :", "texte": a.texte} for a in dossier.articles],
         "imputation": imputation,
-        "total_ae": chiffres(sum((li.ae for li in dossier.imputation), start=total_depense * 0)),
-        "total_disponible": chiffres(sum((li.disponible for li in dossier.imputation), start=total_depense * 0)),
+        "total_ae": chiffres(sum((li.ae for li in dossier.imputation), start=zero)),
+        "total_disponible": chiffres(sum((li.disponible for li in dossier.imputation), start=zero)),
         "total_depense": chiffres(total_depense),
-        "total_solde": chiffres(sum((li.solde for li in dossier.imputation), start=total_depense * 0)),
+        "total_solde": chiffres(sum((li.solde for li in dossier.imputation), start=zero)),
         "vote": lignes_vote(dossier),
         "signature_president": "" if dossier.president_interesse else t["signature_deliberation"]["president"],
         "lieu_date": t["signature_deliberation"]["lieu"].format(date=date_longue(dossier.date)),
