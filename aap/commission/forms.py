@@ -173,6 +173,7 @@ class DecisionForm(forms.Form):
         decimal_places=2,
         min_value=0,
         required=False,
+        localize=True,
         help_text="Par défaut le montant proposé ; jamais davantage.",
     )
     motif = forms.CharField(
