@@ -96,7 +96,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite (démo) ignore les colonnes INCLUDE des index couvrants de PostgreSQL : sans conséquence.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+# W047 : SQLite (démonstration) ignore la contrainte « une enveloppe par dispositif et territoire » quand le
+# territoire est vide ; PostgreSQL (production, tests) l'applique et le service la vérifie de toute façon.
+SILENCED_SYSTEM_CHECKS = ["models.W040", "models.W047"]
 
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "core:login"

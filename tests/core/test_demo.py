@@ -75,3 +75,25 @@ def test_comptes_demo_affiche_un_compte_par_role(capsys):
     assert MOT_DE_PASSE_DEMO in sortie
     for compte in COMPTES:
         assert compte.email in sortie
+
+
+def test_demo_de_l_instruction_et_de_la_commission(catalogue_2026):
+    """La démonstration couvre tous les statuts d'une demande et contient une CP prête à générer."""
+    from aap.commission.coherence import controler
+    from aap.commission.dossier import construire_dossier
+    from aap.commission.models import SeanceCP, StatutSeance
+    from aap.instruction.budget import plan_retenu
+    from aap.instruction.models import DepenseRetenue
+
+    bilan = generer(nb_structures=20, nb_demandes=60, seed=3)
+    assert set(Demande.objects.values_list("statut", flat=True)) == set(StatutDemande.values)
+    cp = bilan.cp
+    assert cp.notations and cp.enveloppes and cp.propositions and cp.elus == 47 and cp.mandats
+    for ligne in DepenseRetenue.objects.select_related("ligne__demande"):
+        assert plan_retenu(ligne.ligne.demande).equilibre
+    passee = SeanceCP.objects.get(statut=StatutSeance.CLOTUREE)
+    assert passee.inscriptions.filter(notifiee_le__isnull=False).count() == passee.inscriptions.count()
+    a_venir = SeanceCP.objects.get(statut=StatutSeance.PREPARATION)
+    assert a_venir.inscriptions.count() == cp.seances["en préparation"] > 0
+    erreurs = [i for i in controler(construire_dossier(a_venir)) if i.niveau == "erreur"]
+    assert erreurs == []

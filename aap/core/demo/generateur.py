@@ -14,6 +14,7 @@ from faker import Faker
 
 from aap.catalogue.loader import load_edition
 from aap.catalogue.models import Dispositif, Edition, SessionAppel
+from aap.core.demo.commission import BilanCP, generer_cp
 from aap.core.demo.comptes import creer_comptes
 from aap.core.demo.demandes import creer_demande_demo
 from aap.core.demo.pieces import deposer_pieces_demo
@@ -41,6 +42,7 @@ class Bilan:
     avis_slai: int = 0
     affectations: int = 0
     pieces: int = 0
+    cp: BilanCP | None = None
 
 
 def ouvrir_sessions_demo(edition: Edition, aujourd_hui: datetime.date) -> list[SessionAppel]:
@@ -165,6 +167,8 @@ def generer(
         comptes[Role.INSTRUCTEUR],
         comptes[Role.GESTIONNAIRE],
     )
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        bilan.cp = generer_cp(edition, comptes, representants, faker, rng)
     return bilan
 
 

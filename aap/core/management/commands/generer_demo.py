@@ -32,3 +32,14 @@ class Command(BaseCommand):
                 f"{bilan.avis_slai} avis du SLAI ; {bilan.affectations} demandes affectées à l'instructeur."
             )
         )
+        if bilan.cp:
+            cp = bilan.cp
+            seances = ", ".join(f"{n} inscriptions ({etat})" for etat, n in cp.seances.items())
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Instruction et Commission permanente : {cp.notations} grilles de notation, "
+                    f"{cp.budgets_retenus} budgets retenus, {cp.complements} demandes de compléments, "
+                    f"{cp.retraits} retraits, {cp.enveloppes} enveloppes, {cp.propositions} propositions, "
+                    f"{cp.elus} élus et {cp.mandats} mandats ; séances : {seances}."
+                )
+            )
