@@ -396,3 +396,43 @@ def test_fichier_illisible_sortie_non_nulle(catalogue, tmp_path):
 def test_lignes_rejetees_sortie_nulle(catalogue):
     """Le fichier est lu : la commande se termine normalement même avec 7 lignes rejetées (pas d'exception)."""
     assert "7 rejetée(s)" in importer(DONNEES, "--wet-run")
+
+
+# --- Valeurs dérivées -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("nom", "forme"),
+    [
+        ("CCAS d'Arras", FormeJuridique.CCAS),
+        ("Mission Locale de Béthune", FormeJuridique.MISSION_LOCALE),
+        ("PLIE de Lens-Liévin", FormeJuridique.PLIE),
+        ("Association Les Passerelles", FormeJuridique.ASSOCIATION),
+        ("CC Osartis Marquion", FormeJuridique.COLLECTIVITE),
+        ("Commune d'Auchy les mines", FormeJuridique.COLLECTIVITE),
+        ("Regain", FormeJuridique.AUTRE),
+        ("Placcas", FormeJuridique.AUTRE),  # « ccas » dans un mot ne compte pas
+    ],
+)
+def test_forme_juridique_probable(nom, forme):
+    assert ecriture.forme_juridique_probable(nom) == forme
+
+
+def test_intitule_coupe_au_mot(catalogue):
+    from aap.catalogue.models import Dispositif
+
+    dispositif = Dispositif.objects.get(edition=catalogue, code="5.1")
+    long = "Accompagnement renforcé " * 20
+    intitule = ecriture.intitule(long.strip(), dispositif)
+    assert len(intitule) <= 255 and intitule.endswith("renforcé…")
+    assert ecriture.intitule("", dispositif) == dispositif.titre
+
+
+def test_periode_du_dispositif_sinon_annee_civile(catalogue):
+    from aap.catalogue.models import Dispositif
+
+    dispositif = Dispositif.objects.get(edition=catalogue, code="1.1")
+    assert ecriture.periode(dispositif) == (datetime.date(2026, 1, 1), datetime.date(2027, 12, 31))
+    dispositif.periode_debut = dispositif.periode_fin = None
+    dispositif.regles = {}
+    assert ecriture.periode(dispositif) == (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
