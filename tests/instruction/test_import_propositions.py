@@ -356,6 +356,22 @@ def test_enveloppe_du_dispositif_rattachee(catalogue):
     assert Proposition.objects.get(demande__dispositif=dispositif).enveloppe == enveloppe
 
 
+def test_enveloppe_depassee_ligne_bloquee(catalogue):
+    """La proposition passe par le service de l'instruction : une enveloppe dépassée bloque la ligne, qui n'écrit
+    rien (pas même sa structure) ; la ligne suivante, qui comptait sur cette structure sans SIRET, est rejetée."""
+    from aap.catalogue.models import Dispositif
+
+    dispositif = Dispositif.objects.get(edition=catalogue, code="5.1")
+    EnveloppeFactory(dispositif=dispositif, ligne=dispositif.ligne_budgetaire, montant=Decimal("100000.00"))
+    sortie = importer(DONNEES, "--wet-run")
+    assert "Ligne 2 : REJETÉE — budget dépassé, proposition bloquée — L'enveloppe du dispositif 5.1" in sortie
+    assert "dépassement de 7\u00a0076,00\u00a0€" in sortie
+    assert "Ligne 3 : REJETÉE — structure « Association Les Passerelles » absente : la ligne 2 qui la crée" in sortie
+    assert not Demande.objects.filter(dispositif=dispositif).exists()
+    assert not Structure.objects.filter(siret=SIRET_PASSERELLES).exists()
+    assert "3 demande(s) et proposition(s) créée(s)" in sortie
+
+
 def test_acteur_designe(catalogue):
     gestionnaire = UserFactory(role=Role.GESTIONNAIRE, email="gestion.import@pasdecalais.test")
     importer(DONNEES, "--wet-run", "--acteur", "GESTION.IMPORT@pasdecalais.test")

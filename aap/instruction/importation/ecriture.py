@@ -13,13 +13,15 @@ from aap.catalogue.models import Dispositif
 from aap.commission.models import Inscription, SeanceCP
 from aap.commission.services import inscrire
 from aap.core import audit
-from aap.core.models import Territoire, User
+from aap.core.models import User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
+from aap.instruction.enveloppes import DepassementBudget
 from aap.instruction.importation.lecture import sans_accents
 from aap.instruction.importation.rapprochement import Rejet
 from aap.instruction.importation.service import LignePlan, raison_non_inscriptible
-from aap.instruction.models import Enveloppe, ModeleConvention, OrigineProposition, Proposition
+from aap.instruction.models import ModeleConvention, OrigineProposition, Proposition
+from aap.instruction.propositions import PropositionImpossible, proposer
 from aap.structures.models import FormeJuridique, Structure
 
 
@@ -167,35 +169,23 @@ def _creer_demande(
 def _creer_proposition(
     plan: LignePlan, demande: Demande, acteur: User, fichier: str, moment: datetime.datetime
 ) -> Proposition:
-    dispositif, jour = plan.dispositif, timezone.localdate(moment)
-    proposition = Proposition.objects.create(
-        demande=demande,
-        montant=plan.montant,
-        date_debut=demande.date_debut,
-        date_fin=demande.date_fin,
-        territoire=plan.territoire,
-        complement=plan.description[:500],
-        modele_convention=ModeleConvention.TYPE,
-        hors_budget=plan.hors_budget,
-        enveloppe=None if plan.hors_budget else _enveloppe(dispositif, plan.territoire),
-        ligne=None if plan.hors_budget else dispositif.ligne_budgetaire,
-        origine=OrigineProposition.IMPORT,
-        motivation=f"Importée du tableau « {fichier} », ligne {plan.numero}, le {jour:%d/%m/%Y}.",
-        proposee_par=acteur,
-        proposee_le=moment,
-        **plan.quantites,
-    )
-    audit.log(
-        acteur, "instruction.proposer", demande, at=moment, origine=OrigineProposition.IMPORT, montant=plan.montant,
-        hors_budget=plan.hors_budget, territoire=plan.territoire.nom, fichier=fichier, ligne=plan.numero,
-    )  # fmt: skip
-    return proposition
-
-
-def _enveloppe(dispositif: Dispositif, territoire: Territoire) -> Enveloppe | None:
-    """L'enveloppe du dispositif pour ce territoire, sinon celle de tous ses territoires, sinon aucune."""
-    enveloppes = {e.territoire_id: e for e in dispositif.enveloppes.all()}
-    return enveloppes.get(territoire.pk) or enveloppes.get(None)
+    """La proposition, par le service de l'instruction (`proposer`, origine « import ») : enveloppe et ligne
+    budgétaire déduites, blocage si l'enveloppe ou l'AE disponible de la ligne serait dépassée."""
+    jour = timezone.localdate(moment)
+    donnees = {
+        "montant": plan.montant,
+        "territoire": plan.territoire,
+        "complement": plan.description[:500],
+        "modele_convention": ModeleConvention.TYPE,
+        "hors_budget": plan.hors_budget,
+        "motivation": f"Importée du tableau « {fichier} », ligne {plan.numero}, le {jour:%d/%m/%Y}.",
+    }
+    try:
+        return proposer(demande, acteur, donnees, at=moment, origine=OrigineProposition.IMPORT)
+    except DepassementBudget as exc:
+        raise Rejet(f"budget dépassé, proposition bloquée — {exc}") from None
+    except PropositionImpossible as exc:
+        raise Rejet(f"proposition refusée — {exc}") from None
 
 
 def _inscrire(demande: Demande, seance: SeanceCP, acteur: User, moment: datetime.datetime) -> bool:
