@@ -363,6 +363,8 @@ def test_enveloppe_depassee_ligne_bloquee(catalogue):
 
     dispositif = Dispositif.objects.get(edition=catalogue, code="5.1")
     EnveloppeFactory(dispositif=dispositif, ligne=dispositif.ligne_budgetaire, montant=Decimal("100000.00"))
+    simulation = importer(DONNEES)
+    assert "Ligne 2 : REJETÉE — budget dépassé, proposition bloquée — L'enveloppe du dispositif 5.1" in simulation
     sortie = importer(DONNEES, "--wet-run")
     assert "Ligne 2 : REJETÉE — budget dépassé, proposition bloquée — L'enveloppe du dispositif 5.1" in sortie
     assert "dépassement de 7\u00a0076,00\u00a0€" in sortie
@@ -370,6 +372,28 @@ def test_enveloppe_depassee_ligne_bloquee(catalogue):
     assert not Demande.objects.filter(dispositif=dispositif).exists()
     assert not Structure.objects.filter(siret=SIRET_PASSERELLES).exists()
     assert "3 demande(s) et proposition(s) créée(s)" in sortie
+
+
+def test_simulation_compte_les_lignes_precedentes_du_tableau(catalogue, tmp_path):
+    """Deux lignes de 60 000 € sur une enveloppe de 100 000 € : la seconde est annoncée bloquée, et l'est."""
+    from aap.catalogue.models import Dispositif
+
+    dispositif = Dispositif.objects.get(edition=catalogue, code="5.1")
+    EnveloppeFactory(dispositif=dispositif, ligne=dispositif.ligne_budgetaire, montant=Decimal("100000.00"))
+    fichier = tmp_path / "t.csv"
+    fichier.write_text(
+        "territoire;thematique;dispositif;structure;siret;description;montant\n"
+        f"Arrageois;5;5.1;Association Les Passerelles;{SIRET_PASSERELLES};1 ETP;60 000,00\n"
+        f"Ternois;5;5.1;Association Les Passerelles;{SIRET_PASSERELLES};1 ETP;60 000,00\n"
+        f"Ternois;5;5.1;Association Les Passerelles;{SIRET_PASSERELLES};FSL;0,00\n",
+        encoding="utf-8",
+    )
+    for options in ((), ("--wet-run",)):
+        sortie = importer(fichier, *options)
+        assert "Ligne 2 : REJETÉE" not in sortie and "Ligne 4 : REJETÉE" not in sortie
+        assert "Ligne 3 : REJETÉE — budget dépassé" in sortie
+        assert "déjà proposé 60\u00a0000,00\u00a0€" in sortie and "dépassement de 20\u00a0000,00\u00a0€" in sortie
+    assert Demande.objects.count() == 2
 
 
 def test_acteur_designe(catalogue):

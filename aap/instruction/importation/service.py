@@ -23,6 +23,14 @@ from aap.commission.services import enregistrer_seance
 from aap.core.models import Role, Territoire, User
 from aap.demandes.choix import STATUTS_EN_INSTRUCTION
 from aap.demandes.models import Demande
+from aap.instruction.enveloppes import (
+    Depassement,
+    engagement,
+    enveloppe_pour,
+    libelle_enveloppe,
+    libelle_ligne,
+    ligne_pour,
+)
 from aap.instruction.importation.lecture import (
     LigneBrute,
     Tableau,
@@ -183,6 +191,7 @@ def analyser(tableau: Tableau, edition: Edition, date_cp: datetime.date | None =
             )
         plans.append(plan)
     _marquer_existantes(plans, date_cp)
+    _prevoir_budget(plans)
     return plans
 
 
@@ -229,3 +238,32 @@ def _marquer_existantes(plans: list[LignePlan], date_cp: datetime.date | None) -
             inscrite = Inscription.objects.filter(proposition=proposition, seance__date=date_cp).exists()
             if not inscrite and (raison := raison_non_inscriptible(plan.existante, date_cp)):
                 plan.raison = f"déjà importée ({plan.reference}), non inscrite : {raison}"
+
+
+def _prevoir_budget(plans: list[LignePlan]) -> None:
+    """Annonce dès la simulation les lignes que le service `proposer` bloquera : enveloppe ou AE disponible de
+    la ligne budgétaire dépassée, en comptant les lignes précédentes du tableau (mêmes règles, mêmes chiffres)."""
+    engagements: dict[tuple[str, int], list[Decimal]] = {}  # (objet, pk) → [plafond, proposé, voté]
+    for plan in plans:
+        if plan.rejetee or plan.existante is not None or plan.hors_budget:
+            continue
+        enveloppe = enveloppe_pour(plan.dispositif, plan.territoire.pk)
+        ligne = ligne_pour(plan.dispositif, enveloppe)
+        cibles = []
+        if enveloppe is not None:
+            cibles.append((("enveloppe", enveloppe.pk), libelle_enveloppe(enveloppe), enveloppe.montant, enveloppe))
+        if ligne is not None:
+            cibles.append((("ligne", ligne.pk), libelle_ligne(ligne), ligne.ae - ligne.deja_engage, ligne))
+        depassements = []
+        for cle, libelle, plafond, objet in cibles:
+            if cle not in engagements:
+                deja = engagement(**{cle[0]: objet})
+                engagements[cle] = [plafond, deja.propose, deja.vote]
+            plafond, propose, vote = engagements[cle]
+            if propose + vote + plan.montant > plafond:
+                depassements.append(Depassement(libelle, plafond, propose, vote, plan.montant))
+        if depassements:
+            plan.raison = f"budget dépassé, proposition bloquée — {' '.join(str(d) for d in depassements)}"
+            continue
+        for cle, *_ in cibles:
+            engagements[cle][1] += plan.montant
