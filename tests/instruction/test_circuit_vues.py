@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils.html import escape
 
@@ -213,3 +215,12 @@ def test_chaque_statut_a_un_badge_lisible():
     for statut in StatutDemande:
         html = statut_badge(DemandeFactory.build(statut=statut))
         assert statut.label in html and "badge--" in html
+
+
+def test_echeance_pendant_la_session_en_complements(client, recue, porteur, gestionnaire):
+    with time_machine.travel(datetime.datetime(2026, 2, 10, 10, 0, tzinfo=ZoneInfo("Europe/Paris")), tick=False):
+        circuit.demander_complements(recue, gestionnaire, "Pièces")
+        client.force_login(porteur)
+        fiche = page(client, f"/demandes/{recue.pk}/")
+    assert "reste modifiable après la clôture, jusqu'à son redépôt" in fiche
+    assert "pour déposer et valider" not in fiche and "echeance--urgent" not in fiche
