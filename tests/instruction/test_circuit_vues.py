@@ -224,3 +224,17 @@ def test_echeance_pendant_la_session_en_complements(client, recue, porteur, gest
         fiche = page(client, f"/demandes/{recue.pk}/")
     assert "reste modifiable après la clôture, jusqu'à son redépôt" in fiche
     assert "pour déposer et valider" not in fiche and "echeance--urgent" not in fiche
+
+
+def test_enregistrement_automatique_en_complements(client, recue, porteur, gestionnaire):
+    circuit.demander_complements(recue, gestionnaire, "Précisez les objectifs.")
+    client.force_login(porteur)
+    reponse = client.get(f"/demandes/{recue.pk}/dossier/")
+    formulaire = reponse.context["form"]
+    donnees = {nom: formulaire[nom].value() for nom in formulaire.fields}
+    donnees = {k: v for k, v in donnees.items() if v is not None}
+    donnees["objectifs"] = "Objectifs précisés pour le Département."
+    contenu = client.post(f"/demandes/{recue.pk}/dossier/enregistrement-automatique/", donnees).content.decode()
+    assert "Modifications enregistrées à" in contenu
+    recue.refresh_from_db()
+    assert recue.objectifs == "Objectifs précisés pour le Département."

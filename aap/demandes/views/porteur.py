@@ -198,7 +198,12 @@ def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Enregistrement automatique (htmx) : renvoie le contenu de la zone de statut `aria-live`."""
     demande = demande_pour(request, pk)
     form = _dossier_form(demande, request.POST)
-    contexte: dict = {"erreur": None, "heure": None, "inchange": False}
+    contexte: dict = {
+        "erreur": None,
+        "heure": None,
+        "inchange": False,
+        "complements": demande.statut == StatutDemande.COMPLEMENTS,
+    }
     if not form.is_valid():
         champs = [str(form.fields[nom].label) for nom in form.errors if nom in form.fields]
         contexte["erreur"] = "Brouillon non enregistré : corrigez " + (
