@@ -62,7 +62,14 @@ class Demande(models.Model):
     statut = models.CharField("statut", max_length=20, choices=StatutDemande.choices, default=StatutDemande.BROUILLON)
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="demandes")
     dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT, related_name="demandes")
-    session = models.ForeignKey(SessionAppel, on_delete=models.PROTECT, related_name="demandes")
+    session = models.ForeignKey(
+        SessionAppel,
+        on_delete=models.PROTECT,
+        related_name="demandes",
+        null=True,
+        blank=True,
+        help_text="Vide : demande importée d'un tableau de propositions (hors portail), sans session.",
+    )
     territoires = models.ManyToManyField(Territoire, verbose_name="territoires concernés", related_name="demandes")
 
     intitule = models.CharField("intitulé de l'opération", max_length=255)

@@ -30,6 +30,11 @@ class SessionClose(ActionRefusee):
     """Écriture tentée hors de la session (avant son ouverture ou après sa clôture)."""
 
 
+class DemandeHorsPortail(SessionClose):
+    """Écriture tentée sur une demande importée d'un tableau de propositions : sans session, elle n'est pas passée
+    par le dépôt en ligne et ne s'y modifie pas."""
+
+
 class DemandeIncomplete(ActionRefusee):
     """Le dossier ne peut être déposé ou validé : il manque des éléments ou le plan ne respecte pas la fiche."""
 
@@ -79,6 +84,20 @@ def exiger_representant(acteur: User, structure: Structure) -> None:
         raise DroitInsuffisant("Seul le représentant légal de la structure peut valider la demande.")
 
 
+#: Ce que la plateforme affiche à la place de la session d'une demande importée (sans session de dépôt).
+LIBELLE_HORS_PORTAIL = "Demande importée (hors portail)"
+
+
+def message_hors_portail(action: str) -> str:
+    """Le refus d'une écriture du porteur sur une demande importée, selon l'action tentée."""
+    suite = VERBES.get(action, "la demande ne peut plus être modifiée")
+    suite = suite.replace("ne peut plus", "ne peut pas").replace("la demande ", "elle ", 1)
+    return (
+        "Cette demande a été importée d'un tableau de propositions du Département (hors portail), sans session "
+        f"de dépôt : {suite} en ligne. Pour toute correction, adressez-vous à la DPID."
+    )
+
+
 def fin_session(session: SessionAppel) -> datetime.datetime:
     """Premier instant où la session est close : le lendemain de la clôture à 00:00, heure de Paris."""
     lendemain = session.cloture + datetime.timedelta(days=1)
@@ -89,7 +108,10 @@ def libelle_session(session: SessionAppel) -> str:
     return f"{session.numero} du dispositif {session.dispositif.code}"
 
 
-def exiger_session_ouverte(session: SessionAppel, at: datetime.datetime, action: str) -> None:
+def exiger_session_ouverte(session: SessionAppel | None, at: datetime.datetime, action: str) -> None:
+    """Refuse l'écriture hors de la session ; toujours pour une demande importée (`session` vide)."""
+    if session is None:
+        raise DemandeHorsPortail(message_hors_portail(action))
     if session.est_ouverte(at):
         return
     suite = VERBES.get(action, "la demande ne peut plus être modifiée")
@@ -104,8 +126,11 @@ def exiger_session_ouverte(session: SessionAppel, at: datetime.datetime, action:
     )
 
 
-def temps_restant(session: SessionAppel, at: datetime.datetime | None = None) -> str | None:
-    """« 3 jours et 4 heures », « 2 heures et 5 minutes », « moins d'une minute » ; None si close."""
+def temps_restant(session: SessionAppel | None, at: datetime.datetime | None = None) -> str | None:
+    """« 3 jours et 4 heures », « 2 heures et 5 minutes », « moins d'une minute » ; None si close ou sans session
+    (demande importée)."""
+    if session is None:
+        return None
     moment = at or timezone.now()
     reste = fin_session(session) - moment
     if not session.est_ouverte(moment) or reste.total_seconds() <= 0:

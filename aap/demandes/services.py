@@ -35,11 +35,13 @@ from aap.demandes.financement import (
 from aap.demandes.models import Demande, LigneDepense, LigneRessource
 from aap.demandes.rules import (
     ActionRefusee,
+    DemandeHorsPortail,
     DemandeIncomplete,
     controler_completude,
     exiger_ecriture,
     exiger_representant,
     exiger_session_ouverte,
+    message_hors_portail,
     territoires_eligibles,
 )
 from aap.demandes.workflow import WORKFLOW
@@ -100,7 +102,10 @@ def _verrouiller(demande: Demande) -> None:
 
 
 def _exiger_modifiable(demande: Demande, moment: datetime.datetime, action: str) -> None:
-    """Brouillon pendant la session ; ou compléments demandés par la DPID, même la session close."""
+    """Brouillon pendant la session ; ou compléments demandés par la DPID, même la session close. Jamais une
+    demande importée d'un tableau de propositions (sans session) : elle ne se modifie pas en ligne."""
+    if demande.session_id is None:
+        raise DemandeHorsPortail(message_hors_portail(action))
     if demande.statut == StatutDemande.COMPLEMENTS:
         return
     exiger_session_ouverte(demande.session, moment, action)

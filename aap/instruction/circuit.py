@@ -26,7 +26,15 @@ from aap.core import audit
 from aap.core.models import DPID_ROLES, User
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
-from aap.demandes.rules import ActionRefusee, DemandeIncomplete, controler_completude, exiger_ecriture, peut_ecrire
+from aap.demandes.rules import (
+    ActionRefusee,
+    DemandeHorsPortail,
+    DemandeIncomplete,
+    controler_completude,
+    exiger_ecriture,
+    message_hors_portail,
+    peut_ecrire,
+)
 from aap.demandes.workflow import WORKFLOW
 from aap.instruction.models import Affectation, ControleCompletude, DemandeComplements
 from aap.structures.emails import url_absolue
@@ -134,6 +142,11 @@ def demander_complements(
                 "Des compléments se demandent sur une demande reçue, en instruction "
                 f"(celle-ci est « {demande.get_statut_display()} »)."
             )
+        if demande.session_id is None:
+            raise ActionRefusee(
+                "Demande importée d'un tableau de propositions (hors portail) : la structure ne peut pas compléter "
+                "son dossier en ligne. Demandez-lui les compléments directement."
+            )
         numero = (demande.tours_complements.aggregate(n=Max("numero"))["n"] or 0) + 1
         tour = DemandeComplements.objects.create(
             demande=demande, numero=numero, motif=motif, echeance=echeance, demandee_par=agent, demandee_le=moment
@@ -166,6 +179,8 @@ def redeposer(
         _verrouiller(demande)
         if not WORKFLOW.can(demande, "redeposer"):
             raise ActionRefusee("Aucun complément n'est demandé sur cette demande : rien à redéposer.")
+        if demande.session_id is None:
+            raise DemandeHorsPortail(message_hors_portail("deposer"))
         manques = controler_completude(demande)
         if manques:
             raise DemandeIncomplete(manques)

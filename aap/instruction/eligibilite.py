@@ -25,12 +25,14 @@ class Resultat(StrEnum):
     CONFORME = "conforme"
     NON_CONFORME = "non_conforme"
     A_VERIFIER = "a_verifier"
+    SANS_OBJET = "sans_objet"
 
 
 LIBELLES = {
     Resultat.CONFORME: "Conforme",
     Resultat.NON_CONFORME: "Non conforme",
     Resultat.A_VERIFIER: "À vérifier",
+    Resultat.SANS_OBJET: "Sans objet",
 }
 
 
@@ -57,7 +59,16 @@ def controler_eligibilite(demande: Demande, at: datetime.date | None = None) -> 
     structure = demande.structure
     criteres: list[Critere] = []
 
-    if demande.validee_le is None:
+    if demande.session_id is None:
+        criteres.append(
+            Critere(
+                "depot",
+                "Demande validée dans les délais",
+                Resultat.SANS_OBJET,
+                "Sans objet : demande importée d'un tableau de propositions (hors portail), sans session de dépôt.",
+            )
+        )
+    elif demande.validee_le is None:
         criteres.append(Critere("depot", "Demande validée dans les délais", Resultat.NON_CONFORME, "Non validée."))
     else:
         dans_les_temps = demande.validee_le < fin_session(demande.session)

@@ -75,7 +75,7 @@ def test_simulation_n_ecrit_rien_et_annonce_tout(catalogue):
     assert "Ligne 10 : REJETÉE — structure inconnue sans SIRET « Structure Fantôme »" in sortie
     assert "Ligne 11 : REJETÉE — SIRET « 12345678901234 » invalide" in sortie
     assert "Ligne 12 : REJETÉE — montant illisible « mille euros »" in sortie
-    assert "Ligne 13 : REJETÉE — le dispositif 1.1 n'a aucune session d'appel dans le catalogue" in sortie
+    assert "Ligne 13 : REJETÉE — montant négatif « -1 000,00 »" in sortie
     assert (
         "Résumé : 12 ligne(s) lue(s) ; 5 demande(s) et proposition(s) à créer, 2 structure(s) à créer, "
         "5 inscription(s) à créer ; 0 déjà importée(s) ; 7 rejetée(s)."

@@ -41,7 +41,11 @@ class DemandeListeSerializer(serializers.ModelSerializer):
     statut_libelle = serializers.CharField(source="get_statut_display", read_only=True)
     structure = StructureResumeSerializer(read_only=True)
     dispositif = DispositifResumeSerializer(read_only=True)
-    session = SessionResumeSerializer(read_only=True)
+    session = SessionResumeSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text="Session de dépôt ; null pour une demande importée d'un tableau de propositions (hors portail).",
+    )
     territoires = TerritoireSerializer(many=True, read_only=True)
 
     class Meta:

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -179,6 +180,11 @@ class DemandeViewSet(
     def budget(self, request: Request, pk: str | None = None) -> Response:
         demande = self.get_object()
         if request.method == "GET":
+            if demande.dispositif.fiche is None:  # demande importée d'un tableau, sur un dispositif sans fiche
+                raise NotFound(
+                    "Pas de plan de financement : demande importée d'un tableau de propositions (hors portail), "
+                    "sur un dispositif sans fiche détaillée."
+                )
             audit.log_access(request.user, demande)
             return Response(PlanSerializer(services.plan_de(demande)).data)
         saisie = BudgetSaisieSerializer(data=request.data)

@@ -325,7 +325,9 @@ def generer_cp(
                 "phase": "Phase 3",
                 "numero_rapport": 41,
                 "numero_deliberation": "",
-                "date_cloture_depot": max((p.demande.session.cloture for p in faites), default=None),
+                "date_cloture_depot": max(
+                    (p.demande.session.cloture for p in faites if p.demande.session), default=None
+                ),
                 "date_avis_commissions": aujourd_hui + datetime.timedelta(days=7),
                 "president_seance": elus[1],
                 "secretaire": elus[5],

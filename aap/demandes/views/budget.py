@@ -12,13 +12,15 @@ from aap.core.models import Role
 from aap.core.permissions import role_required
 from aap.demandes import services
 from aap.demandes.forms.budget import BudgetFormulaire, ajouter_ligne
-from aap.demandes.rules import ActionRefusee
-from aap.demandes.views.commun import demande_pour, etat, fil_ariane
+from aap.demandes.rules import ActionRefusee, message_hors_portail
+from aap.demandes.views.commun import demande_pour, etat, fil_ariane, retour_hors_portail
 
 
 @role_required(Role.PORTEUR)
 def budget(request: HttpRequest, pk: int) -> HttpResponse:
     demande = demande_pour(request, pk)
+    if retour := retour_hors_portail(request, demande, "budget"):
+        return retour
     page = etat(demande, request.user)
     fiche = demande.dispositif.fiche
     formulaire = BudgetFormulaire(demande, fiche)
@@ -77,8 +79,12 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
 def apercu(request: HttpRequest, pk: int) -> HttpResponse:
     """Recalcule le plan à partir de la saisie en cours, sans l'enregistrer (htmx)."""
     demande = demande_pour(request, pk)
-    formulaire = BudgetFormulaire(demande, demande.dispositif.fiche, request.POST)
-    if formulaire.is_valid():
+    formulaire = (
+        None if demande.session_id is None else BudgetFormulaire(demande, demande.dispositif.fiche, request.POST)
+    )
+    if formulaire is None:  # demande importée (hors portail) : pas de plan saisi en ligne
+        plan, erreurs = None, [message_hors_portail("budget")]
+    elif formulaire.is_valid():
         plan = services.plan_de(demande, formulaire.depenses(), formulaire.ressources())
         erreurs = []
     else:

@@ -5,15 +5,24 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
 from aap.core.models import User
 from aap.core.templatetags.aap_ui import date_fr
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
-from aap.demandes.rules import ROLES_ECRITURE, fin_session, libelle_session, role_membre, temps_restant
+from aap.demandes.rules import (
+    LIBELLE_HORS_PORTAIL,
+    ROLES_ECRITURE,
+    fin_session,
+    libelle_session,
+    message_hors_portail,
+    role_membre,
+    temps_restant,
+)
 from aap.demandes.workflow import WORKFLOW
 from aap.structures.models import RoleMembre
 
@@ -33,8 +42,18 @@ def demande_pour(request: HttpRequest, pk: int) -> Demande:
         "structure", "dispositif__edition", "session", "cree_par", "deposee_par", "validee_par"
     )
     demande = get_object_or_404(qs, pk=pk)
-    demande.session.dispositif = demande.dispositif  # même ligne : pas une seconde lecture des règles
+    if demande.session is not None:  # vide : demande importée (hors portail)
+        demande.session.dispositif = demande.dispositif  # même ligne : pas une seconde lecture des règles
     return demande
+
+
+def retour_hors_portail(request: HttpRequest, demande: Demande, action: str = "modifier") -> HttpResponse | None:
+    """Une demande importée d'un tableau de propositions (sans session) n'a ni dossier, ni plan, ni validation
+    en ligne : retour à sa fiche avec l'explication. None pour une demande déposée sur le portail."""
+    if demande.session_id is not None:
+        return None
+    messages.info(request, message_hors_portail(action))
+    return redirect("demandes:detail", pk=demande.pk)
 
 
 @dataclass(frozen=True)
@@ -44,14 +63,21 @@ class EtatDemande:
     demande: Demande
     role: str | None
     session_ouverte: bool
-    fin: datetime.datetime
+    fin: datetime.datetime | None  # None : demande importée, sans session
     reste: str | None
     peut_ecrire: bool
     peut_valider: bool
 
     @property
+    def hors_portail(self) -> bool:
+        """Demande importée d'un tableau de propositions : pas de session, rien à modifier en ligne."""
+        return self.demande.session_id is None
+
+    @property
     def editable(self) -> bool:
         """Brouillon pendant la session ; ou, même la session close, compléments demandés par la DPID."""
+        if self.hors_portail:
+            return False
         if self.demande.statut == StatutDemande.COMPLEMENTS:
             return self.peut_ecrire
         return self.session_ouverte and self.peut_ecrire and self.demande.statut == StatutDemande.BROUILLON
@@ -76,6 +102,11 @@ class EtatDemande:
     def message_close(self) -> str | None:
         if self.session_ouverte:
             return None
+        if self.hors_portail:
+            return (
+                f"{LIBELLE_HORS_PORTAIL} : elle provient d'un tableau de propositions du Département et ne se "
+                "modifie pas en ligne."
+            )
         session = self.demande.session
         if timezone.localdate() < session.ouverture:
             return f"La session {libelle_session(session)} n'ouvre que le {date_fr(session.ouverture)}."
@@ -93,8 +124,8 @@ def etat(demande: Demande, user: User) -> EtatDemande:
     return EtatDemande(
         demande=demande,
         role=role,
-        session_ouverte=session.est_ouverte(maintenant),
-        fin=fin_session(session) - datetime.timedelta(seconds=1),
+        session_ouverte=session is not None and session.est_ouverte(maintenant),
+        fin=fin_session(session) - datetime.timedelta(seconds=1) if session is not None else None,
         reste=temps_restant(session, maintenant),
         peut_ecrire=role in ROLES_ECRITURE,
         peut_valider=role == RoleMembre.REPRESENTANT_LEGAL,

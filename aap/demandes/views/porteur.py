@@ -26,16 +26,19 @@ from aap.demandes.rules import (
     ActionRefusee,
     controler_completude,
     fin_session,
+    message_hors_portail,
     temps_restant,
     territoires_eligibles,
 )
-from aap.demandes.views.commun import demande_pour, etat, fil_ariane
+from aap.demandes.views.commun import demande_pour, etat, fil_ariane, retour_hors_portail
 from aap.structures.models import Membre, RoleMembre, Structure
 
 
 def _prochaine_action(demande: Demande, role: str | None, ouverte: bool) -> tuple[str, str | None]:
     """(libellé, url) de ce que l'utilisateur a à faire ensuite sur la demande."""
     detail = reverse("demandes:detail", args=[demande.pk])
+    if demande.session_id is None:
+        return ("Demande importée : consulter", detail)
     if demande.statut == StatutDemande.COMPLEMENTS:
         if role in ROLES_ECRITURE:
             return ("Compléter et redéposer", detail)
@@ -67,7 +70,7 @@ def mes_demandes(request: HttpRequest) -> HttpResponse:
     maintenant = timezone.now()
     lignes = []
     for demande in page:
-        ouverte = demande.session.est_ouverte(maintenant)
+        ouverte = demande.session is not None and demande.session.est_ouverte(maintenant)
         lignes.append(
             {
                 "demande": demande,
@@ -167,6 +170,8 @@ def _enregistrer(request: HttpRequest, demande: Demande, form: DossierForm) -> l
 @role_required(Role.PORTEUR)
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     demande = demande_pour(request, pk)
+    if retour := retour_hors_portail(request, demande):
+        return retour
     page = etat(demande, request.user)
     form = _dossier_form(demande, request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -197,6 +202,9 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
 def autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """Enregistrement automatique (htmx) : renvoie le contenu de la zone de statut `aria-live`."""
     demande = demande_pour(request, pk)
+    if demande.session_id is None:
+        contexte_refus = {"erreur": message_hors_portail("modifier"), "heure": None, "inchange": False}
+        return render(request, "demandes/partials/statut_brouillon.html", contexte_refus)
     form = _dossier_form(demande, request.POST)
     contexte: dict = {
         "erreur": None,
@@ -256,6 +264,8 @@ def repasser_en_brouillon(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.PORTEUR)
 def valider(request: HttpRequest, pk: int) -> HttpResponse:
     demande = demande_pour(request, pk)
+    if retour := retour_hors_portail(request, demande, "valider"):
+        return retour
     page = etat(demande, request.user)
     if not page.peut_valider:
         raise PermissionDenied("Seul le représentant légal de la structure peut valider la demande.")

@@ -204,11 +204,9 @@ def _rapprocher(plan: LignePlan, brute: LigneBrute, referentiel: Referentiel) ->
         plan.montant = lire_montant(valeurs["montant"])
     except ValeurInvalide as exc:
         raise Rejet(str(exc)) from None
-    plan.session = (
-        plan.dispositif.sessions.order_by("demonstration", "-numero").first()  # sessions réelles d'abord
-    )
-    if plan.session is None:
-        raise Rejet(f"le dispositif {plan.dispositif.code} n'a aucune session d'appel dans le catalogue")
+    # Sessions réelles d'abord ; sans session (dispositif non ouvert au dépôt en ligne : 1.x, 2.x, 4.x…), la
+    # demande importée n'en a pas : « Demande importée (hors portail) ».
+    plan.session = plan.dispositif.sessions.order_by("demonstration", "-numero").first()
     plan.structure = referentiel.structure(valeurs["structure"], valeurs["siret"], brute.numero)
     plan.siret_fourni = bool(texte_propre(valeurs["siret"]))
     plan.description = texte_propre(valeurs["description"])
@@ -216,6 +214,10 @@ def _rapprocher(plan: LignePlan, brute: LigneBrute, referentiel: Referentiel) ->
     eligibles = list(plan.dispositif.territoires.all())
     if eligibles and plan.territoire not in eligibles and not plan.territoire.est_departement:
         plan.avertissements.append(f"territoire {plan.territoire.nom} hors des territoires du dispositif")
+    if plan.session is None:
+        plan.avertissements.append(
+            f"le dispositif {plan.dispositif.code} n'a pas de session de dépôt : demande importée hors portail"
+        )
     if plan.hors_budget:
         plan.avertissements.append("montant nul : opération hors budget départemental (ex. FSL), gardée à 0,00 €")
 
