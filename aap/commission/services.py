@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -29,8 +29,8 @@ from aap.commission.models import (
     StatutPresence,
     StatutSeance,
 )
-from aap.core import audit
-from aap.core.models import DPID_ROLES, User
+from aap.core import audit, permissions
+from aap.core.models import User
 from aap.core.workflow import Transition, Workflow
 from aap.demandes.choix import STATUTS_EN_INSTRUCTION
 from aap.instruction.models import Proposition
@@ -68,8 +68,7 @@ class CommissionImpossible(Exception):
 
 
 def exiger_dpid(agent: User) -> None:
-    if agent.role not in DPID_ROLES:
-        raise PermissionDenied("La préparation de la Commission permanente est réservée aux agents de la DPID.")
+    permissions.exiger_dpid(agent, "La préparation de la Commission permanente est réservée aux agents de la DPID.")
 
 
 def _maintenant(at: datetime.datetime | None) -> datetime.datetime:

@@ -1,4 +1,5 @@
-"""Contrôles d'accès partagés par les vues : rôle requis (403) et périmètre (404 par les `for_user`)."""
+"""Contrôles d'accès partagés : rôle requis d'une vue (403), rôle exigé par un service (`exiger_role`,
+`exiger_dpid` : PermissionDenied, 403 dans les vues) ; le périmètre passe par les `for_user` (404)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from aap.core.models import Role
+from aap.core.models import DPID_ROLES, Role, User
 
 
 def role_required(*roles: Role | str) -> Callable:
@@ -28,3 +29,13 @@ def role_required(*roles: Role | str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def exiger_role(user: User, roles: frozenset[str] | set[str], message: str) -> None:
+    """Le service refuse (PermissionDenied, avec `message`) un utilisateur anonyme ou d'un autre rôle."""
+    if not user.is_authenticated or user.role not in roles:
+        raise PermissionDenied(message)
+
+
+def exiger_dpid(user: User, message: str = "Action réservée aux agents de la DPID.") -> None:
+    exiger_role(user, DPID_ROLES, message)

@@ -22,13 +22,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from aap.core import audit
-from aap.core.models import DPID_ROLES, User
+from aap.core.models import User
+from aap.core.permissions import exiger_dpid
 from aap.demandes.choix import STATUTS_EN_INSTRUCTION, Financeur, StatutDemande
 from aap.demandes.financement import ZERO, Depense, Ressource, ResultatPlan, arrondi, calculer_plan
 from aap.demandes.financement.types import eur_fr
@@ -169,8 +169,7 @@ def montant_retenu(demande: Demande) -> Decimal:
 
 
 def _exiger_agent_dpid(agent: User) -> None:
-    if agent.role not in DPID_ROLES:
-        raise PermissionDenied("Le budget retenu est instruit par les agents de la DPID.")
+    exiger_dpid(agent, "Le budget retenu est instruit par les agents de la DPID.")
 
 
 def _verrouiller_en_instruction(demande_id: int) -> None:

@@ -13,7 +13,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
@@ -24,6 +23,7 @@ from django.utils import timezone
 from aap.commission.models import Inscription, StatutSeance
 from aap.core import audit
 from aap.core.models import DPID_ROLES, User
+from aap.core.permissions import exiger_dpid
 from aap.demandes.choix import StatutDemande
 from aap.demandes.models import Demande
 from aap.demandes.rules import (
@@ -64,8 +64,7 @@ def _verrouiller(demande: Demande) -> None:
 
 
 def _exiger_dpid(agent: User) -> None:
-    if not agent.is_authenticated or agent.role not in DPID_ROLES:
-        raise PermissionDenied("Le contrôle de complétude et les compléments sont réservés aux agents de la DPID.")
+    exiger_dpid(agent, "Le contrôle de complétude et les compléments sont réservés aux agents de la DPID.")
 
 
 def manques_detectes(demande: Demande, at: datetime.date | None = None) -> list[str]:

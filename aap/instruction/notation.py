@@ -12,7 +12,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -24,17 +24,13 @@ from aap.catalogue.schema_notation import Bareme, Critere, CriterePrealable
 from aap.core import audit
 from aap.core.models import Role, User
 from aap.demandes.choix import STATUTS_EN_INSTRUCTION
+from aap.demandes.financement import arrondi
 from aap.demandes.models import Demande
 from aap.instruction.models import Notation
 
 
-CENTIEME = Decimal("0.01")
 #: Rôles de la DPID qui notent (l'administrateur technique ne note pas).
 ROLES_DPID_NOTATION = frozenset({Role.INSTRUCTEUR, Role.GESTIONNAIRE})
-
-
-def arrondi(valeur: Decimal) -> Decimal:
-    return valeur.quantize(CENTIEME, rounding=ROUND_HALF_UP)
 
 
 # --- Règles ------------------------------------------------------------------------------------------------------

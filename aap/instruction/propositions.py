@@ -8,19 +8,19 @@ vérification et l'écriture, si bien que deux agents ne peuvent pas passer tous
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from aap.catalogue.models import Dispositif, LigneBudgetaire
 from aap.commission.models import Decision, StatutSeance
-from aap.core import audit
+from aap.core import audit, permissions
 from aap.core.models import DPID_ROLES, Role, Territoire, User
 from aap.core.templatetags.aap_ui import euros
 from aap.demandes.choix import STATUTS_EN_INSTRUCTION
+from aap.demandes.financement import arrondi as arrondi_centime
 from aap.demandes.models import Demande
 from aap.instruction.enveloppes import (
     ZERO,
@@ -63,12 +63,11 @@ class PropositionImpossible(Exception):
 
 
 def exiger_role(agent: User, roles: frozenset[str], quoi: str) -> None:
-    if agent.role not in roles:
-        raise PermissionDenied(f"{quoi} est réservé aux agents de la DPID.")
+    permissions.exiger_role(agent, roles, f"{quoi} est réservé aux agents de la DPID.")
 
 
 def arrondi(montant: Decimal | int | str) -> Decimal:
-    return Decimal(montant).quantize(CENT, rounding=ROUND_HALF_UP)
+    return arrondi_centime(Decimal(montant))
 
 
 # --- Valeurs par défaut -----------------------------------------------------------------------------------------

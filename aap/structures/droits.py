@@ -48,8 +48,3 @@ def exiger_representant_legal(user: User, structure: Structure) -> Membre:
     if membre is None or membre.role != RoleMembre.REPRESENTANT_LEGAL:
         raise PermissionDenied("Seul le représentant légal de la structure gère ses membres.")
     return membre
-
-
-def exiger_dpid(agent: User) -> None:
-    if not agent.is_authenticated or not agent.est_dpid:
-        raise PermissionDenied("Action réservée aux agents de la DPID.")

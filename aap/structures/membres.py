@@ -11,8 +11,9 @@ from django.db import transaction
 
 from aap.core import audit
 from aap.core.models import Role, User
+from aap.core.permissions import exiger_dpid
 from aap.structures import emails
-from aap.structures.droits import ErreurStructure, exiger_dpid, exiger_representant_legal
+from aap.structures.droits import ErreurStructure, exiger_representant_legal
 from aap.structures.models import Membre, RoleMembre, Structure
 
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from aap.core import audit
 from aap.core.models import User
+from aap.core.permissions import exiger_dpid
 from aap.core.workflow import Transition, TransitionInterdite, Workflow
 from aap.structures import emails
-from aap.structures.droits import ErreurStructure, exiger_dpid, exiger_ecriture
+from aap.structures.droits import ErreurStructure, exiger_ecriture
 from aap.structures.membres import compte_porteur, normaliser_email, rattacher, representant_legal
 from aap.structures.models import DemandeCompte, Membre, RoleMembre, StatutDemandeCompte, Structure
 from aap.structures.validators import (
