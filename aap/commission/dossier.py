@@ -294,7 +294,8 @@ def _nom_long(elu: Elu) -> str:
 
 def _lire_inscriptions(seance: SeanceCP) -> list[Inscription]:
     return list(
-        Inscription.objects.filter(seance=seance).select_related(
+        Inscription.objects.filter(seance=seance)
+        .select_related(
             "proposition__demande__structure",
             "proposition__demande__dispositif__axe",
             "proposition__demande__dispositif__ligne_budgetaire",
@@ -303,6 +304,24 @@ def _lire_inscriptions(seance: SeanceCP) -> list[Inscription]:
             "proposition__enveloppe__dispositif",
             "proposition__enveloppe__territoire",
             "proposition__enveloppe__ligne",
+        )
+        # Les champs JSON et les textes longs ne servent pas aux documents : les décoder coûtait la moitié
+        # du temps de lecture d'une CP de 1 000 lignes (banc : 0,5 s → 0,25 s).
+        .defer(
+            "proposition__demande__dispositif__regles",
+            "proposition__demande__dispositif__choix",
+            "proposition__demande__dispositif__description",
+            "proposition__demande__dispositif__axe__objectifs",
+            "proposition__demande__priorites_transversales",
+            "proposition__demande__description",
+            "proposition__demande__objectifs",
+            "proposition__demande__resultats_attendus",
+            "proposition__demande__moyens_humains",
+            "proposition__demande__moyens_materiels",
+            "proposition__demande__partenariats",
+            "proposition__demande__priorites_commentaire",
+            "proposition__demande__indicateurs_proposes",
+            "proposition__motivation",
         )
     )
 

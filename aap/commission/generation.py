@@ -4,6 +4,10 @@ annexe des financements (XLSX, PDF).
 `generer_documents(seance, out_dir, progression)` lève `DocumentsBloques` sans rien écrire quand un contrôle
 relève une erreur. Les fichiers sont produits dans un dossier temporaire voisin puis déplacés ensemble :
 une panne en cours de route ne laisse pas de demi-jeu de documents dans `out_dir`.
+
+Le PDF de l'annexe est le classeur XLSX converti par LibreOffice : la conversion part dès que le classeur est
+écrit et tourne dans son propre processus pendant que WeasyPrint produit le rapport et la délibération ; sans
+LibreOffice (ou s'il échoue), WeasyPrint rend l'annexe à son tour (docs/adr/0002-annexe-pdf-libreoffice.md).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from aap.commission.coherence import Incoherence, controler, erreurs
-from aap.commission.documents.annexe import annexe_pdf, annexe_xlsx
+from aap.commission.documents import conversion
+from aap.commission.documents.annexe import annexe_pdf, annexe_pdf_weasyprint, annexe_xlsx
 from aap.commission.documents.deliberation import deliberation_docx, deliberation_pdf
 from aap.commission.documents.rapport import rapport_docx, rapport_pdf
 from aap.commission.dossier import DossierCP, construire_dossier
@@ -68,15 +73,34 @@ def generer_documents(seance: SeanceCP, out_dir: Path, progression: Progression 
     noms = noms_fichiers(dossier)
     chemins = []
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".generation-") as brouillon:
-        for rang, (cle, libelle, fabrique) in enumerate(ETAPES):
-            signaler(10 + rang * 90 // len(ETAPES), libelle)
-            fabrique(dossier, Path(brouillon) / noms[cle])
+        _produire(dossier, Path(brouillon), noms, signaler)
         for cle, _libelle, _fabrique in ETAPES:
             destination = out_dir / noms[cle]
             shutil.move(Path(brouillon) / noms[cle], destination)
             chemins.append(destination)
     signaler(100, "Documents prêts")
     return chemins
+
+
+def _produire(dossier: DossierCP, brouillon: Path, noms: dict[str, str], signaler: Progression) -> None:
+    """Les documents dans l'ordre d'ETAPES ; le PDF de l'annexe converti en parallèle dès que le XLSX existe."""
+    en_cours: conversion.Conversion | None = None
+    try:
+        for rang, (cle, libelle, fabrique) in enumerate(ETAPES):
+            signaler(10 + rang * 90 // len(ETAPES), libelle)
+            chemin = brouillon / noms[cle]
+            if cle == "annexe_pdf" and en_cours is not None:
+                conversion_reussie = en_cours.terminer()
+                en_cours = None
+                if not conversion_reussie:
+                    annexe_pdf_weasyprint(dossier, chemin)
+                continue
+            fabrique(dossier, chemin)
+            if cle == "annexe_xlsx":
+                en_cours = conversion.lancer(chemin, brouillon / noms["annexe_pdf"])
+    finally:
+        if en_cours is not None:
+            en_cours.abandonner()
 
 
 __all__ = ["DocumentsBloques", "ETAPES", "generer_documents", "noms_fichiers"]

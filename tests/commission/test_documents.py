@@ -1,5 +1,5 @@
-"""Documents de la CP relus : DOCX (python-docx), PDF (pdftotext), XLSX (openpyxl) ; LibreOffice ouvre et
-convertit chaque DOCX produit. Les chiffres relus sont ceux du dossier."""
+"""Documents de la CP relus : DOCX (python-docx), PDF (pdftotext) ; LibreOffice ouvre et convertit chaque DOCX
+produit. Les chiffres relus sont ceux du dossier. L'annexe des financements (XLSX, PDF) : test_documents_annexe.py."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from openpyxl import load_workbook
 
-from aap.commission.documents.annexe import COLONNE_MONTANT, annexe_xlsx, lignes_tableau
 from aap.commission.documents.common import chiffres, montant, normaliser
 from aap.commission.dossier import construire_dossier
 from aap.commission.generation import generer_documents
@@ -96,53 +94,6 @@ def test_rapport_relu_docx_et_pdf(documents):
         assert "De m'autoriser à signer" in texte
 
 
-def evaluer(feuille, cellule: str) -> Decimal:
-    """Valeur d'une cellule : nombre, =SUM(H3:H7) ou =H8+H12 (les formules que l'annexe écrit)."""
-    valeur = feuille[cellule].value
-    if not isinstance(valeur, str):
-        return Decimal(str(valeur))
-    if m := re.fullmatch(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)", valeur):
-        return sum((evaluer(feuille, f"{m[1]}{i}") for i in range(int(m[2]), int(m[4]) + 1)), Decimal(0))
-    assert valeur.startswith("="), valeur
-    return sum((evaluer(feuille, ref) for ref in valeur[1:].split("+")), Decimal(0))
-
-
-def test_annexe_xlsx_formules_et_sous_totaux_egaux_au_dossier(documents):
-    dossier, fichiers = documents
-    feuille = load_workbook(fichiers["annexe.xlsx"]).active
-    assert feuille.freeze_panes == "A3"
-    assert feuille.page_setup.orientation == "landscape"
-    assert feuille["A2"].value == "Territoire" and feuille["H2"].value == "Montant retenu (€)"
-    lignes = lignes_tableau(dossier)
-    assert feuille.max_row == 2 + len(lignes)
-    for rang, ligne in enumerate(lignes, start=3):
-        cellule = f"H{rang}"
-        assert feuille[cellule].number_format == "#,##0.00"
-        assert evaluer(feuille, cellule) == ligne.montant, (rang, ligne)
-        if ligne.nature != "ligne":
-            assert isinstance(feuille[cellule].value, str) and feuille[cellule].value.startswith("=")
-    derniere = feuille.max_row
-    assert feuille[f"A{derniere}"].value == "Total général"
-    assert evaluer(feuille, f"H{derniere}") == dossier.total_general == Decimal("674275.25")
-    totaux = {feuille[f"A{r}"].value: evaluer(feuille, f"H{r}") for r in range(3, derniere) if feuille[f"A{r}"].value}
-    assert totaux["Total ARRAGEOIS"] == Decimal("345637.65")
-    assert totaux["Total LENS-LIÉVIN"] == Decimal("56000.00")
-    structures = [feuille[f"D{r}"].value for r in range(3, derniere) if lignes[r - 3].nature == "ligne"]
-    assert structures == [ligne.structure for ligne in dossier.lignes]
-    assert COLONNE_MONTANT == 8
-
-
-def test_annexe_pdf_relue(documents):
-    dossier, fichiers = documents
-    texte = texte_pdf(fichiers["annexe.pdf"])
-    assert "Annexe 4 : détail des financements" in texte
-    for territoire in dossier.territoires:
-        assert f"Total {territoire.nom.upper()} {normaliser(chiffres(territoire.montant))}" in texte
-    assert f"Total général {normaliser(chiffres(dossier.total_general))}" in texte
-    for ligne in dossier.lignes:
-        assert ligne.structure in texte
-
-
 def test_president_interesse_vote_et_presences_dans_la_deliberation(tmp_path, gestionnaire):
     seance = seance_garnie()
     structure = seance.inscriptions.first().proposition.demande.structure
@@ -207,10 +158,3 @@ def test_libreoffice_ouvre_et_convertit_chaque_docx(documents, tmp_path):
         pdf = sortie / fichiers[nom].with_suffix(".pdf").name
         assert pdf.exists() and pdf.stat().st_size > 1000
         assert "641 275,25" in texte_pdf(pdf)
-
-
-def test_annexe_xlsx_seule_s_ecrit_a_partir_du_dossier(tmp_path):
-    EluFactory(est_president=True)
-    dossier = construire_dossier(seance_garnie())
-    chemin = annexe_xlsx(dossier, tmp_path / "a.xlsx")
-    assert load_workbook(chemin).active["A1"].value.startswith("Annexe 4")

@@ -3,7 +3,10 @@ une durée par document. (Les durées ne sont pas vérifiées : c'est le rôle d
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
+
+import pytest
 
 from aap.commission.models import SeanceCP
 from aap.demandes.choix import StatutDemande
@@ -28,9 +31,20 @@ def test_banc_cp_sur_une_petite_seance():
     lignes: list[str] = []
     resultat = cp.mesurer(lignes.append, nb_lignes=5, nb_structures=3)
     assert resultat["lignes"] == 5 and resultat["structures"] == 3 and resultat["erreurs"] == 0
-    assert set(resultat["durees_s"]) >= {"contrôles de cohérence", "rapport DOCX", "annexe XLSX", "annexe PDF"}
+    moteur = "LibreOffice" if shutil.which("soffice") else "WeasyPrint"
+    assert resultat["moteur_annexe_pdf"] == moteur
+    assert set(resultat["durees_s"]) >= {
+        "dossier (lecture et calcul)",
+        "contrôles de cohérence",
+        "rapport DOCX",
+        "annexe XLSX",
+        f"annexe PDF ({moteur})",
+    }
+    assert resultat["total_s"] == pytest.approx(sum(resultat["durees_s"].values()), abs=0.01)
+    assert resultat["generation_s"] > 0
     assert lignes[0].startswith("CP du banc : 5 lignes d'annexe, 3 structures")
-    assert "objectif < 5 s" in lignes[-1]
+    assert lignes[-2].startswith("  somme des étapes")
+    assert lignes[-1].startswith("  génération complète") and "objectif < 5 s" in lignes[-1]
     # Relancé, le banc remplace sa séance sans doublon.
     cp.mesurer(lignes.append, nb_lignes=4, nb_structures=3)
     assert SeanceCP.objects.get(date=cp.DATE_SEANCE).inscriptions.count() == 4
