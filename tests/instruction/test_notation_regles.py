@@ -90,7 +90,9 @@ def test_pourcentage_exemples():
     assert pourcentage([2, 3, 3], BAREME) == Decimal("66.67")
 
 
-@pytest.mark.parametrize(("notes", "ecart", "important"), [([1, 2], 1, False), ([1, 3], 2, True), ([0, 4, 2], 4, True)])
+@pytest.mark.parametrize(
+    ("notes", "ecart", "important"), [([1, 2], 1, False), ([1, 3], 2, True), ([0, 4, 2], 4, True)]
+)
 def test_ecart_important_a_la_moitie_du_bareme(notes, ecart, important):
     stats = statistiques(notes, _grille().seuil_ecart())
     assert (stats.ecart, stats.ecart_important) == (ecart, important)

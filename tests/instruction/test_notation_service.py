@@ -42,7 +42,12 @@ def test_plusieurs_evaluateurs_chacun_sa_grille(demande, instructeur, gestionnai
     assert sorted(s.totaux) == [Decimal("25.00"), Decimal("50.00"), Decimal("100.00")]
     assert s.moyenne == Decimal("58.33")
     ligne = s.lignes[0]
-    assert (ligne.stats.minimum, ligne.stats.maximum, ligne.stats.ecart, ligne.stats.ecart_important) == (1, 4, 3, True)
+    assert (ligne.stats.minimum, ligne.stats.maximum, ligne.stats.ecart, ligne.stats.ecart_important) == (
+        1,
+        4,
+        3,
+        True,
+    )
     assert ligne.stats.moyenne == Decimal("2.33")
     assert s.ecarts_importants == 11
 
