@@ -65,6 +65,7 @@ __all__ = [
     "repasser_en_brouillon",
     "ressources_de",
     "valider",
+    "verrouiller",
 ]
 
 #: Champs du dossier que `mettre_a_jour` accepte (le reste passe par les autres services).
@@ -95,7 +96,7 @@ def _maintenant(at: datetime.datetime | None) -> datetime.datetime:
     return at or timezone.now()
 
 
-def _verrouiller(demande: Demande) -> None:
+def verrouiller(demande: Demande) -> None:
     """Verrouille la ligne jusqu'à la fin de la transaction et relit l'état courant."""
     Demande.objects.select_for_update().filter(pk=demande.pk).values_list("pk").get()
     demande.refresh_from_db()
@@ -198,7 +199,7 @@ def mettre_a_jour(
     moment = _maintenant(at)
     exiger_ecriture(acteur, demande.structure)
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         _exiger_modifiable(demande, moment, "modifier")
         changes = [champ for champ, valeur in donnees.items() if getattr(demande, champ) != valeur]
         for champ in changes:
@@ -287,7 +288,7 @@ def enregistrer_budget(
     moment = _maintenant(at)
     exiger_ecriture(acteur, demande.structure)
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         _exiger_modifiable(demande, moment, "budget")
         _controler_lignes(demande, depenses, ressources)
         fiche = demande.dispositif.fiche
@@ -340,7 +341,7 @@ def deposer(demande: Demande, acteur: User, at: datetime.datetime | None = None)
     moment = _maintenant(at)
     exiger_ecriture(acteur, demande.structure)
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         exiger_session_ouverte(demande.session, moment, "deposer")
         if not WORKFLOW.can(demande, "deposer"):
             raise TransitionInterdite(f"La demande est déjà « {demande.get_statut_display()} ».")
@@ -362,7 +363,7 @@ def repasser_en_brouillon(demande: Demande, acteur: User, at: datetime.datetime 
     moment = _maintenant(at)
     exiger_ecriture(acteur, demande.structure)
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         exiger_session_ouverte(demande.session, moment, "repasser_en_brouillon")
         demande.deposee_le, demande.deposee_par = None, None
         WORKFLOW.apply(
@@ -385,7 +386,7 @@ def valider(demande: Demande, acteur: User, attestation_honneur: bool, at: datet
     if not attestation_honneur:
         raise ActionRefusee("Cochez l'attestation sur l'honneur pour valider la demande.")
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         exiger_session_ouverte(demande.session, moment, "valider")
         if not WORKFLOW.can(demande, "valider"):
             raise TransitionInterdite(

@@ -35,6 +35,7 @@ from aap.demandes.rules import (
     message_hors_portail,
     peut_ecrire,
 )
+from aap.demandes.services import verrouiller
 from aap.demandes.workflow import WORKFLOW
 from aap.instruction.models import Affectation, ControleCompletude, DemandeComplements
 from aap.structures.emails import url_absolue
@@ -55,12 +56,6 @@ __all__ = [
 
 def _maintenant(at: datetime.datetime | None) -> datetime.datetime:
     return at or timezone.now()
-
-
-def _verrouiller(demande: Demande) -> None:
-    """Verrouille la ligne de la demande jusqu'à la fin de la transaction et relit son état courant."""
-    Demande.objects.select_for_update().filter(pk=demande.pk).values_list("pk").get()
-    demande.refresh_from_db()
 
 
 def _exiger_dpid(agent: User) -> None:
@@ -96,7 +91,7 @@ def controler(
         raise ActionRefusee("Indiquez ce qui manque au dossier, ou confirmez qu'il est complet.")
     moment = _maintenant(at)
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         if demande.statut != StatutDemande.VALIDEE:
             raise ActionRefusee(
                 "Le contrôle de complétude porte sur une demande reçue, en instruction "
@@ -135,7 +130,7 @@ def demander_complements(
     if echeance is not None and echeance < timezone.localdate(moment):
         raise ActionRefusee("L'échéance des compléments ne peut pas être déjà passée.")
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         if not WORKFLOW.can(demande, "demander_complements"):
             raise ActionRefusee(
                 "Des compléments se demandent sur une demande reçue, en instruction "
@@ -175,7 +170,7 @@ def redeposer(
         raise ActionRefusee("Indiquez en quelques mots ce que vous avez complété ou corrigé.")
     moment = _maintenant(at)
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         if not WORKFLOW.can(demande, "redeposer"):
             raise ActionRefusee("Aucun complément n'est demandé sur cette demande : rien à redéposer.")
         if demande.session_id is None:
@@ -212,7 +207,7 @@ def retirer(demande: Demande, acteur: User, motif: str, at: datetime.datetime | 
         raise ActionRefusee("Indiquez le motif du retrait.")
     moment = _maintenant(at)
     with transaction.atomic():
-        _verrouiller(demande)
+        verrouiller(demande)
         if not WORKFLOW.can(demande, "retirer"):
             raise ActionRefusee(f"La demande est « {demande.get_statut_display()} » : elle ne peut plus être retirée.")
         inscriptions = Inscription.objects.filter(
