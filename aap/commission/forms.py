@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 
 from aap.catalogue.models import Dispositif, Edition
 from aap.commission.models import Decision, Elu, GroupePolitique, Mandat, SeanceCP, StatutPresence
+from aap.commission.services import CHAMPS_SEANCE
 from aap.core.models import Territoire
 from aap.instruction.models import Proposition
 from aap.structures.models import Structure
@@ -17,17 +18,7 @@ def _date() -> forms.DateInput:
 class SeanceForm(forms.ModelForm):
     class Meta:
         model = SeanceCP
-        fields = [
-            "date",
-            "edition",
-            "phase",
-            "numero_rapport",
-            "numero_deliberation",
-            "date_cloture_depot",
-            "date_avis_commissions",
-            "president_seance",
-            "secretaire",
-        ]
+        fields = list(CHAMPS_SEANCE)
         widgets = {"date": _date(), "date_cloture_depot": _date(), "date_avis_commissions": _date()}
 
     def __init__(self, *args, **kwargs) -> None:
