@@ -77,6 +77,18 @@ def test_deliberation_relue_docx_et_pdf(documents):
             assert normaliser(chiffres(ligne.ae)) in texte and normaliser(chiffres(ligne.depense)) in texte
         assert "vote à compléter" in texte
         assert "LE PRÉSIDENT DU CONSEIL DÉPARTEMENTAL," in texte
+    financements = [str(a.numero) for a in dossier.articles if a.nature == "financement"]
+    assert len(financements) == 2
+    imputation = next(a for a in dossier.articles if a.nature == "imputation")
+    assert f"en application des articles {financements[0]} et {financements[1]} de la présente" in imputation.texte
+
+
+def test_imputation_d_un_seul_article_de_financement():
+    seance = seance_garnie()
+    thematique = seance.inscriptions.values_list("proposition__demande__dispositif__axe", flat=True).first()
+    seance.inscriptions.exclude(proposition__demande__dispositif__axe=thematique).delete()
+    imputation = next(a for a in construire_dossier(seance).articles if a.nature == "imputation")
+    assert "en application de l'article 1 de la présente délibération" in imputation.texte
 
 
 def test_rapport_relu_docx_et_pdf(documents):

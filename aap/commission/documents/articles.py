@@ -77,6 +77,7 @@ def articles(
         puce = _puce(texte) if president_interesse else r["specifique_president"].format(**valeurs)
         resultat.append(Article(len(resultat) + 1, "specifique", texte, puce))
     if any(ligne.ligne_code for ligne in lignes):
-        texte = t["imputation"].format(articles=enumeration([str(n) for n in financements]))
+        renvoi = t["imputation_un_article" if len(financements) == 1 else "imputation_articles"]
+        texte = t["imputation"].format(articles=renvoi.format(articles=enumeration([str(n) for n in financements])))
         resultat.append(Article(len(resultat) + 1, "imputation", texte, ""))
     return tuple(resultat)
