@@ -151,7 +151,7 @@ def mesurer(afficher: Callable[[str], None] = print, nb_lignes: int = 1000, nb_s
         generation = time.perf_counter() - debut
     afficher(
         f"CP du banc : {len(dossier.lignes)} lignes d'annexe, {dossier.nb_structures} structures, "
-        f"{len(dossier.thematiques)} thématiques, {len(dossier.imputation)} lignes budgétaires, "
+        f"{len(dossier.thematiques)} thématique(s), {len(dossier.imputation)} ligne(s) budgétaire(s), "
         f"{len(erreurs(incoherences))} erreur(s), {len(incoherences) - len(erreurs(incoherences))} avertissement(s)"
     )
     for nom, duree in mesures.items():

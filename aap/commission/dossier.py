@@ -9,19 +9,15 @@ agrégats, puis regroupe en Python :
 - le tableau d'imputation par ligne budgétaire (AE, disponible, dépense, solde) ;
 - les articles de la délibération et les puces du rapport (textes de `data/textes.yaml`).
 
-Tout est figé (dataclasses `frozen`) : les documents et les contrôles (`aap.commission.coherence`) lisent le
-même dossier. Une proposition « hors budget » figure à 0,00 € et n'entre pas dans le tableau d'imputation.
+Tout est figé (dataclasses `frozen` de `dossier_types`, réexportées ici) : les documents et les contrôles
+(`aap.commission.coherence`) lisent le même dossier. Une proposition « hors budget » figure à 0,00 € et
+n'entre pas dans le tableau d'imputation.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
-
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
 
 from aap.commission.conflits import elus_interesses
 from aap.commission.documents.common import (
@@ -34,227 +30,30 @@ from aap.commission.documents.common import (
     pluriel,
     textes,
 )
+from aap.commission.dossier_budget import enveloppes_consommees, imputation
+from aap.commission.dossier_seance import libelle_groupe, nom_long, presences, president_de_seance, vote_de
+from aap.commission.dossier_types import (
+    Article,
+    DossierCP,
+    EnveloppeConsommee,
+    Interesse,
+    LigneAnnexe,
+    LigneImputation,
+    Operation,
+    OperationTerritoire,
+    Presences,
+    TerritoireAnnexe,
+    Thematique,
+    ThematiqueTerritoire,
+    VoteCP,
+)
 from aap.commission.models import (
-    Civilite,
-    Decision,
-    Elu,
-    GroupePolitique,
     Inscription,
-    Presence,
     SeanceCP,
-    StatutPresence,
-    Vote,
 )
 
 
 ZERO = Decimal("0.00")
-
-
-@dataclass(frozen=True)
-class LigneAnnexe:
-    """Une proposition inscrite : une ligne de l'annexe « détail des financements »."""
-
-    inscription_id: int
-    demande_reference: str
-    territoire: str
-    territoire_ordre: int
-    thematique_numero: int
-    thematique_libelle: str
-    operation_numero: int
-    dispositif_id: int
-    dispositif_code: str
-    dispositif_titre: str
-    structure_id: int
-    structure: str
-    siret: str
-    description: str
-    modele_convention: str
-    reference_convention: str
-    montant: Decimal
-    hors_budget: bool
-    etp: Decimal | None
-    places: int | None
-    dsp: int | None
-    participants: int | None
-    postes_insertion: int | None
-    date_debut: datetime.date
-    date_fin: datetime.date
-    dispositif_debut: datetime.date | None
-    dispositif_fin: datetime.date | None
-    ligne_code: str | None
-    enveloppe_id: int | None
-
-
-@dataclass(frozen=True)
-class Operation:
-    numero: int
-    dispositif_id: int
-    code: str
-    titre: str
-    lignes: tuple[LigneAnnexe, ...]
-    montant: Decimal
-    nb_structures: int
-    etp: Decimal | None
-    places: int | None
-    dsp: int | None
-    participants: int | None
-    postes_insertion: int | None
-    date_debut: datetime.date
-    date_fin: datetime.date
-    hors_budget: bool
-    #: « Opération 1 : … (dispositif 1.1) » et le paragraphe du rapport.
-    intitule: str
-    paragraphe: str
-
-
-@dataclass(frozen=True)
-class Thematique:
-    numero: int
-    libelle: str
-    operations: tuple[Operation, ...]
-    montant: Decimal
-    nb_dispositifs: int
-    annexe: int
-    #: « 5 dispositifs sont proposés pour un total de … (Annexes 2 et 6). »
-    phrase_phase: str
-
-
-@dataclass(frozen=True)
-class OperationTerritoire:
-    numero: int
-    code: str
-    titre: str
-    lignes: tuple[LigneAnnexe, ...]
-    montant: Decimal
-
-
-@dataclass(frozen=True)
-class ThematiqueTerritoire:
-    numero: int
-    libelle: str
-    operations: tuple[OperationTerritoire, ...]
-    montant: Decimal
-
-
-@dataclass(frozen=True)
-class TerritoireAnnexe:
-    nom: str
-    ordre: int
-    thematiques: tuple[ThematiqueTerritoire, ...]
-    montant: Decimal
-
-
-@dataclass(frozen=True)
-class LigneImputation:
-    code_operation: str
-    imputation: str
-    libelle: str
-    ae: Decimal
-    deja_engage: Decimal
-    vote_anterieur: Decimal
-    disponible: Decimal
-    depense: Decimal
-    solde: Decimal
-    #: Part de chaque thématique dans la dépense : ((numéro de thématique, montant), …).
-    parts: tuple[tuple[int, Decimal], ...]
-
-
-@dataclass(frozen=True)
-class EnveloppeConsommee:
-    id: int
-    libelle: str
-    montant: Decimal
-    vote_anterieur: Decimal
-    depense: Decimal
-
-
-@dataclass(frozen=True)
-class Article:
-    numero: int
-    #: « financement », « convention_type », « signature », « specifique », « imputation ».
-    nature: str
-    texte: str
-    #: La puce correspondante du rapport (« De m'autoriser à signer… »), vide pour l'imputation.
-    puce: str
-    thematique: int | None = None
-    montant: Decimal | None = None
-    nb_dispositifs: int | None = None
-    annexe: int | None = None
-
-
-@dataclass(frozen=True)
-class Interesse:
-    nom: str
-    civilite: str
-    groupe: str
-    formule: str
-    est_president: bool
-    structures: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Presences:
-    presents: tuple[str, ...] = ()
-    excuses: tuple[str, ...] = ()
-    absents: tuple[str, ...] = ()
-    invites: tuple[str, ...] = ()
-    invites_excuses: tuple[str, ...] = ()
-
-    @property
-    def saisies(self) -> bool:
-        return bool(self.presents or self.excuses or self.absents)
-
-    @property
-    def votants(self) -> int:
-        return len(self.presents) + len(self.excuses) + len(self.absents)
-
-
-@dataclass(frozen=True)
-class VoteCP:
-    pour: int
-    contre: int
-    abstention: int
-    absents_sans_delegation: int
-    #: Groupes (libellés) par sens : « pour », « contre », « abstention », « absents ».
-    groupes: dict[str, tuple[str, ...]]
-    adopte: bool
-
-
-@dataclass(frozen=True)
-class DossierCP:
-    seance_id: int
-    date: datetime.date
-    titre: str
-    annee: int
-    phase: str
-    numero_rapport: int | None
-    numero_deliberation: str
-    date_cloture_depot: datetime.date | None
-    date_avis_commissions: datetime.date | None
-    #: « Madame Mireille HINGREZ-CÉRÉDA » ; vide si personne ne peut présider (Président intéressé, non désigné).
-    president_seance: str
-    president_seance_civilite: str
-    secretaire: str
-    thematiques: tuple[Thematique, ...]
-    territoires: tuple[TerritoireAnnexe, ...]
-    lignes: tuple[LigneAnnexe, ...]
-    imputation: tuple[LigneImputation, ...]
-    enveloppes: tuple[EnveloppeConsommee, ...]
-    articles: tuple[Article, ...]
-    total_general: Decimal
-    interesses: tuple[Interesse, ...]
-    president_interesse: bool
-    presences: Presences
-    vote: VoteCP | None
-    annexe_dispositifs: int
-    annexe_repartition: int
-    annexe_convention_type: int
-    #: Lignes non hors budget sans ligne budgétaire (ni sur la proposition, ni sur le dispositif).
-    lignes_sans_imputation: tuple[LigneAnnexe, ...] = ()
-
-    @property
-    def nb_structures(self) -> int:
-        return len({ligne.structure_id for ligne in self.lignes})
 
 
 def _somme(valeurs) -> Decimal:
@@ -286,10 +85,6 @@ def _description(p) -> str:
     if p.hors_budget:
         texte = f"{texte} ({textes()['annexe_repartition']['hors_budget']})"
     return texte
-
-
-def _nom_long(elu: Elu) -> str:
-    return f"{Civilite(elu.civilite).label} {elu.prenom} {elu.nom.upper()}"
 
 
 def _lire_inscriptions(seance: SeanceCP) -> list[Inscription]:
@@ -515,131 +310,6 @@ def _territoires(lignes: list[LigneAnnexe]) -> list[TerritoireAnnexe]:
     return resultat
 
 
-def _votes_anterieurs(seance: SeanceCP, champ: str, ids: list[int]) -> dict[int, Decimal]:
-    """Montants votés (décision « approuvée ») aux séances antérieures, par ligne budgétaire ou enveloppe."""
-    if not ids:
-        return {}
-    if champ == "ligne":
-        cle = Coalesce("proposition__ligne_id", "proposition__demande__dispositif__ligne_budgetaire_id")
-    else:
-        cle = Coalesce("proposition__enveloppe_id", None)
-    lignes = (
-        Inscription.objects.filter(
-            seance__date__lt=seance.date, decision=Decision.APPROUVEE, proposition__hors_budget=False
-        )
-        .annotate(cle=cle)
-        .filter(cle__in=ids)
-        .values("cle")
-        .annotate(total=Sum("montant_vote"))
-    )
-    return {ligne["cle"]: centimes(ligne["total"] or 0) for ligne in lignes}
-
-
-def _imputation(seance: SeanceCP, thematiques: list[Thematique], lignes_budgetaires: dict) -> list[LigneImputation]:
-    anterieurs = _votes_anterieurs(seance, "ligne", [lb.pk for lb in lignes_budgetaires.values()])
-    parts: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    ordre: list[str] = []
-    for thematique in thematiques:
-        for operation in thematique.operations:
-            for ligne in operation.lignes:
-                if ligne.ligne_code is None:
-                    continue
-                if ligne.ligne_code not in parts:
-                    ordre.append(ligne.ligne_code)
-                parts[ligne.ligne_code][thematique.numero] += ligne.montant
-    resultat = []
-    for code in ordre:
-        lb = lignes_budgetaires[code]
-        depense = _somme(parts[code].values())
-        vote_anterieur = anterieurs.get(lb.pk, ZERO)
-        disponible = centimes(lb.ae - lb.deja_engage - vote_anterieur)
-        resultat.append(
-            LigneImputation(
-                code_operation=lb.code_operation,
-                imputation=lb.imputation,
-                libelle=lb.libelle,
-                ae=centimes(lb.ae),
-                deja_engage=centimes(lb.deja_engage),
-                vote_anterieur=vote_anterieur,
-                disponible=disponible,
-                depense=depense,
-                solde=disponible - depense,
-                parts=tuple(sorted((numero, centimes(m)) for numero, m in parts[code].items())),
-            )
-        )
-    return resultat
-
-
-def _enveloppes(seance: SeanceCP, inscriptions: list[Inscription], lignes: list[LigneAnnexe]):
-    par_id = {i.proposition.enveloppe_id: i.proposition.enveloppe for i in inscriptions if i.proposition.enveloppe_id}
-    depenses: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for ligne in lignes:
-        if ligne.enveloppe_id:
-            depenses[ligne.enveloppe_id] += ligne.montant
-    anterieurs = _votes_anterieurs(seance, "enveloppe", list(depenses))
-    return [
-        EnveloppeConsommee(
-            id=pk,
-            libelle=str(par_id[pk]),
-            montant=centimes(par_id[pk].montant),
-            vote_anterieur=anterieurs.get(pk, ZERO),
-            depense=centimes(depenses[pk]),
-        )
-        for pk in sorted(depenses)
-    ]
-
-
-def _presences(seance: SeanceCP) -> Presences:
-    listes: dict[str, list[str]] = defaultdict(list)
-    for presence in Presence.objects.filter(seance=seance).select_related("elu").order_by("elu__nom", "elu__prenom"):
-        if presence.elu.voix_deliberative:
-            listes[presence.statut].append(str(presence.elu))
-        elif presence.statut == StatutPresence.PRESENT:
-            listes["invites"].append(str(presence.elu))
-        else:
-            listes["invites_excuses"].append(str(presence.elu))
-    return Presences(
-        presents=tuple(listes[StatutPresence.PRESENT]),
-        excuses=tuple(listes[StatutPresence.EXCUSE]),
-        absents=tuple(listes[StatutPresence.ABSENT]),
-        invites=tuple(listes["invites"]),
-        invites_excuses=tuple(listes["invites_excuses"]),
-    )
-
-
-def _libelle_groupe(groupe: str) -> str:
-    try:
-        return GroupePolitique(groupe).label
-    except ValueError:
-        return str(groupe)
-
-
-def _vote(seance: SeanceCP) -> VoteCP | None:
-    vote = Vote.objects.filter(seance=seance).first()
-    if vote is None:
-        return None
-    groupes = {
-        sens: tuple(_libelle_groupe(g) for g in (vote.groupes or {}).get(sens, []))
-        for sens in ("pour", "contre", "abstention", "absents")
-    }
-    return VoteCP(
-        pour=vote.pour,
-        contre=vote.contre,
-        abstention=vote.abstention,
-        absents_sans_delegation=vote.absents_sans_delegation,
-        groupes=groupes,
-        adopte=vote.adopte,
-    )
-
-
-def _president_seance(seance: SeanceCP, president_interesse: bool) -> Elu | None:
-    if seance.president_seance_id:
-        return seance.president_seance
-    if president_interesse:
-        return None
-    return Elu.objects.filter(est_president=True, actif=True).first()
-
-
 def construire_dossier(seance: SeanceCP) -> DossierCP:
     """Toutes les données des documents de la séance, calculées une fois (voir le module)."""
     from aap.commission.documents.articles import articles
@@ -653,9 +323,9 @@ def construire_dossier(seance: SeanceCP) -> DossierCP:
     thematiques = _thematiques(lignes, annexe_repartition)
     interesses = tuple(
         Interesse(
-            nom=_nom_long(i.elu),
+            nom=nom_long(i.elu),
             civilite=i.elu.civilite,
-            groupe=_libelle_groupe(i.elu.groupe),
+            groupe=libelle_groupe(i.elu.groupe),
             formule=i.formule,
             est_president=i.elu.est_president,
             structures=tuple(sorted({m.structure.raison_sociale for m in i.mandats})),
@@ -663,7 +333,7 @@ def construire_dossier(seance: SeanceCP) -> DossierCP:
         for i in elus_interesses(seance)
     )
     president_interesse = any(i.est_president for i in interesses)
-    president = _president_seance(seance, president_interesse)
+    president = president_de_seance(seance, president_interesse)
     return DossierCP(
         seance_id=seance.pk,
         date=seance.date,
@@ -674,20 +344,20 @@ def construire_dossier(seance: SeanceCP) -> DossierCP:
         numero_deliberation=seance.numero_deliberation,
         date_cloture_depot=seance.date_cloture_depot,
         date_avis_commissions=seance.date_avis_commissions,
-        president_seance=_nom_long(president) if president else "",
+        president_seance=nom_long(president) if president else "",
         president_seance_civilite=president.civilite if president else "",
         secretaire=str(seance.secretaire) if seance.secretaire_id else "",
         thematiques=tuple(thematiques),
         territoires=tuple(_territoires(lignes)),
         lignes=tuple(lignes),
-        imputation=tuple(_imputation(seance, thematiques, lignes_budgetaires)),
-        enveloppes=tuple(_enveloppes(seance, inscriptions, lignes)),
+        imputation=tuple(imputation(seance, thematiques, lignes_budgetaires)),
+        enveloppes=tuple(enveloppes_consommees(seance, inscriptions, lignes)),
         articles=articles(thematiques, lignes, president_interesse, annexe_repartition, annexe_convention_type),
         total_general=_somme(ligne.montant for ligne in lignes),
         interesses=interesses,
         president_interesse=president_interesse,
-        presences=_presences(seance),
-        vote=_vote(seance),
+        presences=presences(seance),
+        vote=vote_de(seance),
         annexe_dispositifs=t["annexes"]["dispositifs"],
         annexe_repartition=annexe_repartition,
         annexe_convention_type=annexe_convention_type,
@@ -707,5 +377,24 @@ __all__ = [
     "TerritoireAnnexe",
     "Thematique",
     "VoteCP",
+    "construire_dossier",
+]
+
+
+__all__ = [
+    "Article",
+    "DossierCP",
+    "EnveloppeConsommee",
+    "Interesse",
+    "LigneAnnexe",
+    "LigneImputation",
+    "Operation",
+    "OperationTerritoire",
+    "Presences",
+    "TerritoireAnnexe",
+    "Thematique",
+    "ThematiqueTerritoire",
+    "VoteCP",
+    "ZERO",
     "construire_dossier",
 ]
