@@ -15,8 +15,10 @@ from aap.core.models import Role
 from aap.demandes import recepisse
 from aap.demandes.choix import StatutDemande
 from aap.structures.models import DemandeCompte, RoleMembre
+from tests.commission.factories import InscriptionFactory
 from tests.demandes.factories import DemandeFactory
 from tests.factories import MembreFactory, StructureFactory, UserFactory, territoire
+from tests.instruction.factories import PropositionFactory
 
 
 ROLES = ["anonyme", "porteur", "lecteur", "autre_porteur", "instructeur", "gestionnaire", "slai", "slai_autre",
@@ -32,6 +34,7 @@ class Monde:
     validee: object
     brouillon: object
     demande_compte: object
+    seance: object
 
 
 @pytest.fixture
@@ -62,7 +65,8 @@ def monde(catalogue_2026) -> Monde:
         representant_prenom="B", representant_fonction="Présidente", email="demande@exemple.fr",
         demandeur_nom="A", demandeur_prenom="B",
     )  # fmt: skip
-    return Monde(users, structure, validee, brouillon, demande_compte)
+    seance = InscriptionFactory(proposition=PropositionFactory(demande=validee)).seance
+    return Monde(users, structure, validee, brouillon, demande_compte, seance)
 
 
 def _allowed(*roles: str, code: int = 200) -> dict[str, int]:
@@ -104,6 +108,25 @@ PAGES = [
     ("budget du brouillon", lambda m: reverse("demandes:budget", args=[m.brouillon.pk]),
      _expected({**_allowed("porteur", "lecteur"), **_allowed(*AGENTS, code=403)}, 404)),
     ("journal d'audit", lambda m: reverse("core:journal"), _expected(_allowed("admin"), 403)),
+    # Instruction : les porteurs n'y ont pas accès (403) ; le SLAI d'un autre territoire ne voit pas la demande.
+    ("notation de la demande", lambda m: reverse("instruction:notation", args=[m.validee.pk]),
+     _expected({**_allowed("instructeur", "gestionnaire", "slai"), "slai_autre": 404}, 403)),
+    ("budget retenu", lambda m: reverse("instruction:budget_retenu", args=[m.validee.pk]),
+     _expected(_allowed(*DPID), 403)),
+    ("proposition de financement", lambda m: reverse("instruction:proposition", args=[m.validee.pk]),
+     _expected(_allowed(*DPID), 403)),
+    ("complétude", lambda m: reverse("instruction:completude", args=[m.validee.pk]),
+     _expected(_allowed(*DPID), 403)),
+    ("demande de compléments", lambda m: reverse("instruction:complements", args=[m.validee.pk]),
+     _expected(_allowed(*DPID), 403)),
+    ("enveloppes (tableau de bord)", lambda m: reverse("instruction:enveloppes"),
+     _expected(_allowed(*DPID, "finances"), 403)),
+    # Commission permanente : lecture pour tous les agents, jamais pour les porteurs.
+    ("séances de la CP", lambda m: reverse("commission:seances"), _expected(_allowed(*AGENTS), 403)),
+    ("séance de la CP", lambda m: reverse("commission:seance", args=[m.seance.pk]), _expected(_allowed(*AGENTS), 403)),
+    ("nouvelle séance", lambda m: reverse("commission:seance_creer"), _expected(_allowed(*DPID), 403)),
+    ("registre des élus", lambda m: reverse("commission:elus"), _expected(_allowed(*AGENTS), 403)),
+    ("vote de la séance", lambda m: reverse("commission:vote", args=[m.seance.pk]), _expected(_allowed(*DPID), 403)),
 ]  # fmt: skip
 
 
