@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 
-from aap.demandes.financement import FINANCEUR_DU_FONDS
+from aap.demandes.financement import FINANCEUR_DU_FONDS, ResultatPlan
 from aap.demandes.models import Demande
 from aap.demandes.rules import fin_session, territoires_eligibles
 from aap.demandes.services import plan_de
@@ -52,8 +52,11 @@ def _oui(condition: bool) -> Resultat:
     return Resultat.CONFORME if condition else Resultat.NON_CONFORME
 
 
-def controler_eligibilite(demande: Demande, at: datetime.date | None = None) -> list[Critere]:
-    """Les critères d'éligibilité de la demande à la date `at` (aujourd'hui, heure de Paris, par défaut)."""
+def controler_eligibilite(
+    demande: Demande, at: datetime.date | None = None, plan: ResultatPlan | None = None
+) -> list[Critere]:
+    """Les critères d'éligibilité de la demande à la date `at` (aujourd'hui, heure de Paris, par défaut) ;
+    `plan` : son plan de financement s'il est déjà calculé (sinon il l'est ici)."""
     at = at or timezone.localdate()
     fiche = demande.dispositif.fiche
     structure = demande.structure
@@ -125,7 +128,7 @@ def controler_eligibilite(demande: Demande, at: datetime.date | None = None) -> 
             )
         )
 
-    plan = plan_de(demande)
+    plan = plan if plan is not None else plan_de(demande)
     criteres.append(
         Critere(
             "plan",

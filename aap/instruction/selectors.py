@@ -7,6 +7,7 @@ from typing import Any
 from aap.commission.selectors import contexte_decision
 from aap.core.models import Role, User
 from aap.demandes.choix import StatutDemande
+from aap.demandes.financement import ResultatPlan
 from aap.demandes.models import Demande
 from aap.instruction.budget_fiche import contexte_budget_retenu
 from aap.instruction.circuit import circuit_contexte
@@ -17,11 +18,11 @@ from aap.instruction.notation import notation_contexte
 from aap.instruction.views_propositions import contexte_proposition
 
 
-def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
+def contexte_instruction(demande: Demande, user: User, plan: ResultatPlan | None = None) -> dict[str, Any]:
     """Ce que la fiche de la demande montre de l'instruction à `user` : pour un agent, le contexte des agents
     (`contexte_agent`) ; pour tous, ce que chaque sujet de l'instruction montre (compléments demandés,
     dépenses écartées et leur motif…), chaque sujet décidant lui-même selon le rôle."""
-    contexte: dict[str, Any] = contexte_agent(demande, user) if user.est_agent else {}
+    contexte: dict[str, Any] = contexte_agent(demande, user, plan) if user.est_agent else {}
     # Un sujet par module : chacun ajoute ses clés (voir instruction/_*.html inclus dans demandes/detail.html).
     contexte.update(circuit_contexte(demande, user))
     contexte.update(contexte_budget_retenu(demande, user))
@@ -31,7 +32,7 @@ def contexte_instruction(demande: Demande, user: User) -> dict[str, Any]:
     return contexte
 
 
-def contexte_agent(demande: Demande, agent: User) -> dict[str, Any]:
+def contexte_agent(demande: Demande, agent: User, plan: ResultatPlan | None = None) -> dict[str, Any]:
     """Affectation (et son formulaire pour la DPID), éligibilité, avis des SLAI et, pour le SLAI d'un territoire
     concerné, le formulaire de son avis."""
     avis = list(demande.avis_slai.select_related("territoire", "auteur"))
@@ -54,7 +55,7 @@ def contexte_agent(demande: Demande, agent: User) -> dict[str, Any]:
             if agent.est_dpid and demande.statut != StatutDemande.BROUILLON
             else None
         ),
-        "eligibilite": controler_eligibilite(demande),
+        "eligibilite": controler_eligibilite(demande, plan=plan),
         "avis_slai": avis,
         "avis_attendus": attendus,
         "form_avis": formulaire,

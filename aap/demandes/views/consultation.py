@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -85,6 +86,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     priorites = [
         PrioriteTransversale(p).label for p in demande.priorites_transversales if p in PrioriteTransversale.values
     ]
+    prefetch_related_objects([demande], "territoires")
+    plan = services.plan_de(demande) if fiche else None
     return render(
         request,
         "demandes/detail.html",
@@ -92,14 +95,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "demande": demande,
             "etat": page,
             "fiche": fiche,
-            "plan": services.plan_de(demande) if fiche else None,
+            "plan": plan,
             "territoires": list(demande.territoires.all()),
             "compteurs": compteurs,
             "priorites": priorites,
             "historique": historique(demande),
             "fil": fil_ariane(request.user, None, (demande.reference, "")),
             "pieces": etat_documents(demande.structure).values(),
-            **contexte_instruction(demande, request.user),
+            **contexte_instruction(demande, request.user, plan),
             "manques": (controler_completude(demande) if page.editable else []),
         },
     )
