@@ -22,7 +22,17 @@ def navigation(request: HttpRequest) -> dict:
                 items += [("Demandes de compte", reverse("structures:demandes_compte"))]
                 items += [("Enveloppes", reverse("instruction:enveloppes"))]
             items += [("Structures", reverse("structures:agent_liste"))]
+            items += [("Commission permanente", reverse("commission:seances"))]
             if user.role == Role.ADMIN:
                 items += [("Journal", reverse("core:journal"))]
-    path = request.path
-    return {"nav_items": [(label, url, path.startswith(url) and url != "/") for label, url in items]}
+    return {"nav_items": [(label, url, _courant(request, url, items)) for label, url in items]}
+
+
+def _courant(request: HttpRequest, url: str, items: list[tuple[str, str]]) -> bool:
+    """La page en cours : un lien avec paramètres (« Mes demandes à instruire ») l'est quand l'adresse complète
+    commence par lui, et prime alors sur le lien de sa page sans paramètres (« Demandes »)."""
+    complete = request.get_full_path()
+    if "?" in url:
+        return complete.startswith(url)
+    plus_precis = any("?" in autre and autre.startswith(url) and complete.startswith(autre) for _, autre in items)
+    return request.path.startswith(url) and url != "/" and not plus_precis
