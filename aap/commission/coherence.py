@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aap.commission.documents.common import CENTIME, montant, nombre, normaliser
+from aap.commission.documents.common import CENTIME, montant, nombre, normaliser, textes
 from aap.commission.dossier import DossierCP, LigneAnnexe
 from aap.instruction.models import ModeleConvention
 from aap.structures.validators import siret_valide
@@ -21,8 +21,6 @@ from aap.structures.validators import siret_valide
 ERREUR = "erreur"
 AVERTISSEMENT = "avertissement"
 ZERO = Decimal("0.00")
-#: Écart toléré au prix médian par place d'une opération avant avertissement (50 %).
-ECART_PRIX_PLACE = Decimal("0.5")
 
 
 @dataclass(frozen=True)
@@ -301,17 +299,19 @@ def _seance(dossier: DossierCP) -> list[Incoherence]:
 
 def _prix(dossier: DossierCP) -> list[Incoherence]:
     """Avertissements : prix par place très éloigné de la médiane de l'opération (règle non écrite)."""
+    parametres = textes()["controles"]
+    ecart_max = Decimal(str(parametres["prix_place_ecart_max"]))
     resultat = []
     for thematique in dossier.thematiques:
         for operation in thematique.operations:
             prix = sorted(r.montant / r.places for r in operation.lignes if r.places and r.montant > 0)
-            if len(prix) < 3:
+            if len(prix) < parametres["prix_place_lignes_min"]:
                 continue
             mediane = prix[len(prix) // 2]
             for ligne in operation.lignes:
                 if ligne.places and ligne.montant > 0:
                     ecart = abs(ligne.montant / ligne.places - mediane) / mediane
-                    if ecart > ECART_PRIX_PLACE:
+                    if ecart > ecart_max:
                         resultat.append(
                             Incoherence(
                                 "prix_place",
