@@ -18,5 +18,6 @@ urlpatterns = [
     path("enveloppes/", views_enveloppes.tableau, name="enveloppes"),
     path("enveloppes/nouvelle/", views_enveloppes.nouvelle, name="enveloppe_nouvelle"),
     path("enveloppes/<int:pk>/modifier/", views_enveloppes.modifier, name="enveloppe_modifier"),
+    path("enveloppes/<int:pk>/supprimer/", views_enveloppes.supprimer, name="enveloppe_supprimer"),
     path("enveloppes/<int:pk>/simulation/", views_enveloppes.simulation, name="simulation"),
 ]

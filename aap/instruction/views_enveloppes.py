@@ -8,11 +8,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from aap.catalogue.models import Edition
 from aap.core.models import DPID_ROLES, Role
 from aap.core.permissions import role_required
 from aap.instruction.enveloppes import DepassementBudget, tableau_de_bord
+from aap.instruction.enveloppes_services import supprimer_enveloppe
 from aap.instruction.forms_propositions import AppliquerForm, EditionForm, EnveloppeForm, SimulationForm
 from aap.instruction.models import Enveloppe
 from aap.instruction.propositions import ROLES_ENVELOPPES, PropositionImpossible, enregistrer_enveloppe
@@ -93,6 +95,23 @@ def nouvelle(request: HttpRequest) -> HttpResponse:
 def modifier(request: HttpRequest, pk: int) -> HttpResponse:
     enveloppe = get_object_or_404(Enveloppe.objects.select_related("dispositif__edition", "territoire"), pk=pk)
     return _formulaire_enveloppe(request, enveloppe.dispositif.edition, enveloppe)
+
+
+@role_required(*ROLES_ENVELOPPES)
+@require_POST
+def supprimer(request: HttpRequest, pk: int) -> HttpResponse:
+    enveloppe = get_object_or_404(
+        Enveloppe.objects.select_related("dispositif__edition", "territoire", "ligne"), pk=pk
+    )
+    edition = enveloppe.dispositif.edition
+    libelle = str(enveloppe)
+    try:
+        supprimer_enveloppe(enveloppe, request.user)
+    except PropositionImpossible as exc:
+        messages.error(request, str(exc))
+        return redirect("instruction:enveloppe_modifier", pk=pk)
+    messages.success(request, f"{libelle} supprimée.")
+    return redirect(_url_tableau(edition))
 
 
 @role_required(*ROLES_LECTURE)
