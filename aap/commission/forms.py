@@ -88,9 +88,10 @@ class MandatForm(forms.ModelForm):
         structures = Structure.objects.all()
         recherche = recherche.strip()
         if recherche:
-            structures = structures.filter(
-                Q(raison_sociale__icontains=recherche) | Q(siret__startswith=recherche.replace(" ", ""))
-            )
+            trouvees = Q(raison_sociale__icontains=recherche) | Q(siret__startswith=recherche.replace(" ", ""))
+            if self.instance.pk:  # modification : la structure actuelle reste proposée
+                trouvees |= Q(pk=self.instance.structure_id)
+            structures = structures.filter(trouvees)
         elif self.instance.pk:
             structures = structures.filter(pk=self.instance.structure_id)
         if not self.is_bound:

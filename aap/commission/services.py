@@ -186,8 +186,13 @@ def enregistrer_mandat(
     mandat: Mandat | None = None,
     at: datetime.datetime | None = None,
 ) -> Mandat:
+    """Crée le mandat de l'élu (`mandat` absent) ou le modifie ; le journal garde les valeurs avant → après.
+    Les dates se contrôlent sur le résultat (une fin seule modifiée se compare au début déjà enregistré)."""
     exiger_dpid(agent)
-    debut, fin = donnees.get("debut"), donnees.get("fin")
+    if mandat is not None and mandat.elu_id != elu.pk:
+        raise CommissionImpossible("Ce mandat appartient à un autre élu.")
+    debut = donnees.get("debut", mandat.debut if mandat else None)
+    fin = donnees.get("fin", mandat.fin if mandat else None)
     if debut and fin and fin < debut:
         raise CommissionImpossible("La fin du mandat précède son début.")
     with transaction.atomic():

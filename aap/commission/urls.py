@@ -24,5 +24,6 @@ urlpatterns = [
     path("elus/", views_elus.elus, name="elus"),
     path("elus/nouveau/", views_elus.elu_creer, name="elu_creer"),
     path("elus/<int:pk>/", views_elus.elu, name="elu"),
+    path("mandats/<int:pk>/modifier/", views_elus.mandat_modifier, name="mandat_modifier"),
     path("mandats/<int:pk>/supprimer/", views_elus.mandat_supprimer, name="mandat_supprimer"),
 ]

@@ -92,6 +92,36 @@ def elu(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "commission/elu.html", contexte)
 
 
+@role_required(*DPID_ROLES)
+def mandat_modifier(request: HttpRequest, pk: int) -> HttpResponse:
+    """Modifie un mandat (élu en fonction ou non) ; la structure peut être changée après une recherche."""
+    mandat = get_object_or_404(Mandat.objects.select_related("elu", "structure"), pk=pk)
+    elu = mandat.elu
+    recherche = RechercheStructureForm(request.GET or None)
+    q = recherche.cleaned_data["q"] if recherche.is_bound and recherche.is_valid() else ""
+    if request.method == "POST":
+        q = request.POST.get("q", "")
+    # Le formulaire travaille sur sa propre copie : le service compare l'enregistré aux nouvelles valeurs.
+    form = MandatForm(request.POST or None, instance=Mandat.objects.get(pk=pk), recherche=q)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enregistrer_mandat(request.user, elu, form.cleaned_data, mandat=mandat)
+        except CommissionImpossible as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Mandat à {mandat.structure.raison_sociale} modifié.")
+            return redirect("commission:elu", pk=elu.pk)
+    contexte = {
+        "mandat": mandat,
+        "elu": elu,
+        "form": form,
+        "recherche": recherche,
+        "q": q,
+        "fil": fil_elus((str(elu), reverse("commission:elu", args=[elu.pk])), ("Modifier le mandat", "")),
+    }
+    return render(request, "commission/mandat_form.html", contexte)
+
+
 @require_POST
 @role_required(*DPID_ROLES)
 def mandat_supprimer(request: HttpRequest, pk: int) -> HttpResponse:
