@@ -373,22 +373,6 @@ __all__ = [
     "LigneAnnexe",
     "LigneImputation",
     "Operation",
-    "Presences",
-    "TerritoireAnnexe",
-    "Thematique",
-    "VoteCP",
-    "construire_dossier",
-]
-
-
-__all__ = [
-    "Article",
-    "DossierCP",
-    "EnveloppeConsommee",
-    "Interesse",
-    "LigneAnnexe",
-    "LigneImputation",
-    "Operation",
     "OperationTerritoire",
     "Presences",
     "TerritoireAnnexe",
