@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "aap.demandes",
     "aap.instruction",
     "aap.commission",
+    "aap.conventions",
+    "aap.versements",
+    "aap.bilans",
     "aap.documents",
     "aap.api",
 ]

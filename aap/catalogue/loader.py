@@ -122,6 +122,7 @@ class _Ecriture:
             "source": spec.source,
             "choix": [c.model_dump(mode="json") for c in spec.choix],
             "notation": spec.notation.model_dump(mode="json") if spec.notation else {},
+            "conventionnement": spec.conventionnement.model_dump(mode="json") if spec.conventionnement else {},
         }
         edition = Edition.objects.select_for_update().filter(annee=spec.annee).first()
         if edition is None:

@@ -25,6 +25,9 @@ class Edition(models.Model):
     chargee_le = models.DateTimeField("chargée le", default=timezone.now)
     choix = models.JSONField("choix d'interprétation de portée générale", default=list, blank=True)
     notation = models.JSONField("grille de notation (validée)", default=dict, blank=True)
+    conventionnement = models.JSONField(
+        "règles du conventionnement, des versements et des bilans (validées)", default=dict, blank=True
+    )
 
     class Meta:
         ordering = ["-annee"]

@@ -210,6 +210,8 @@ class Echeance(Strict):
     taux_est_maximum: bool = False
     declencheur: str
     conditions: list[str] = []
+    #: Type du bilan dont l'acceptation rend l'échéance exigible (aucun : exigible à la signature).
+    bilan: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
 
 
 class BilanSpec(Strict):
@@ -295,6 +297,18 @@ class Fiche(Strict):
         if total != 100:
             raise ValueError(f"les taux de l'échéancier totalisent {total} % au lieu de 100 %")
         return echeances
+
+    @model_validator(mode="after")
+    def _declencheurs_connus(self) -> Fiche:
+        types = {b.type for b in self.bilans}
+        for e in self.echeancier:
+            if e.bilan is not None and e.bilan not in types:
+                raise ValueError(f"échéance « {e.type} » : bilan « {e.bilan} » absent des bilans de la fiche")
+            if e.bilan is not None:
+                bilan = next(b for b in self.bilans if b.type == e.bilan)
+                if bilan.echeance is None and bilan.delai_mois_apres_fin is None:
+                    raise ValueError(f"échéance « {e.type} » : le bilan « {e.bilan} » n'a pas de date limite")
+        return self
 
     @field_validator("sessions")
     @classmethod

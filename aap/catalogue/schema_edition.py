@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from aap.catalogue.schema import Choix, Fiche, Montant, Periode, Strict, Territoires, deplier_territoires
+from aap.catalogue.schema_conventionnement import ConventionnementSpec
 from aap.catalogue.schema_notation import GrilleNotation
 
 
@@ -74,6 +75,7 @@ class EditionSpec(Strict):
     dispositifs: list[DispositifSpec] = Field(min_length=1)
     lignes_budgetaires: list[LigneBudgetaireSpec] = []
     notation: GrilleNotation | None = None
+    conventionnement: ConventionnementSpec | None = None
     choix: list[Choix] = []
     meta: dict[str, Any] = {}
 

@@ -26,6 +26,7 @@ from aap.catalogue.schema import (
     LigneBudgetaireSpec,
     ModeleFinancement,
 )
+from aap.catalogue.schema_conventionnement import ConventionnementSpec
 from aap.catalogue.schema_notation import GrilleNotation
 
 
@@ -135,7 +136,17 @@ def _valider_entete(annee: int, brut: Any, erreurs: list[ErreurCatalogue]) -> di
     if not isinstance(brut, dict):
         erreurs.append(ErreurCatalogue(FICHIER_EDITION, "", "", "bloc de champs attendu"))
         return None
-    attendus = {"annee", "libelle", "source", "axes", "lignes_budgetaires", "notation", "choix", "meta"}
+    attendus = {
+        "annee",
+        "libelle",
+        "source",
+        "axes",
+        "lignes_budgetaires",
+        "notation",
+        "conventionnement",
+        "choix",
+        "meta",
+    }
     nb = len(erreurs)
     for cle in sorted(set(brut) - attendus):
         erreurs.append(ErreurCatalogue(FICHIER_EDITION, "", cle, "champ inconnu (faute de frappe ?)"))
@@ -159,6 +170,7 @@ class _EnteteEdition(BaseModel):
     axes: list[AxeSpec]
     lignes_budgetaires: list[LigneBudgetaireSpec] = []
     notation: GrilleNotation | None = None
+    conventionnement: ConventionnementSpec | None = None
     choix: list[Choix] = []
     meta: dict[str, Any] = {}
 

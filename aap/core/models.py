@@ -124,3 +124,41 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.horodatage:%d/%m/%Y %H:%M} {self.acteur} {self.action} {self.cible_repr}"
+
+
+class StatutTache(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    TERMINEE = "terminee", "Terminée"
+    ECHEC = "echec", "Échec"
+
+
+class TacheFond(models.Model):
+    """Un travail long lancé depuis l'interface (génération par lot, exports, imports, relances), exécuté par
+    le worker django-tasks ; sa progression est affichée par la page `core:tache`."""
+
+    type = models.CharField("type", max_length=60, db_index=True)
+    libelle = models.CharField("libellé", max_length=255)
+    fonction = models.CharField("fonction exécutée (chemin pointé)", max_length=255)
+    parametres = models.JSONField("paramètres", default=dict, blank=True)
+    statut = models.CharField("statut", max_length=12, choices=StatutTache.choices, default=StatutTache.EN_ATTENTE)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
+    etape = models.CharField("étape en cours", max_length=255, blank=True)
+    #: {"message": "…", "fichiers": [{"nom", "chemin"}], "lien": "/…"} : ce que la page montre à la fin.
+    resultat = models.JSONField("résultat", default=dict, blank=True)
+    erreurs = models.JSONField("erreurs", default=list, blank=True)
+    demandee_par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="taches")
+    demandee_le = models.DateTimeField("demandée le", default=timezone.now)
+    terminee_le = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-demandee_le", "-pk"]
+        verbose_name = "tâche de fond"
+        verbose_name_plural = "tâches de fond"
+
+    def __str__(self) -> str:
+        return f"{self.libelle} ({self.get_statut_display().lower()})"
+
+    @property
+    def finie(self) -> bool:
+        return self.statut in (StatutTache.TERMINEE, StatutTache.ECHEC)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from aap.core import views
+from aap.core import views, views_taches
 
 
 app_name = "core"
@@ -19,4 +19,6 @@ urlpatterns = [
     ),
     path("mot-de-passe/defini/", views.MotDePasseDefiniView.as_view(), name="mot_de_passe_defini"),
     path("journal/", views.journal, name="journal"),
+    path("taches/<int:pk>/", views_taches.tache, name="tache"),
+    path("taches/<int:pk>/fichiers/<int:index>/", views_taches.tache_fichier, name="tache_fichier"),
 ]

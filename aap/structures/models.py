@@ -6,6 +6,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -72,6 +73,12 @@ class Structure(models.Model):
         default=False,
         help_text="Obligatoire notamment pour une association qui reçoit plus de 153 000 € de subventions publiques "
         "par an : le rapport du commissaire aux comptes est alors une pièce exigée.",
+    )
+    mois_cloture_exercice = models.PositiveSmallIntegerField(
+        "mois de clôture de l'exercice comptable",
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="L'exercice se termine le dernier jour de ce mois (12 : exercice civil).",
     )
     creee_le = models.DateTimeField("créée le", default=timezone.now)
 
