@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from aap.versements.rules import repartir
 
+
 montants = st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=2)
 
 
