@@ -132,13 +132,49 @@ class PartDepartement(Strict):
     condition: Literal["bassin_minier", "hors_bassin_minier"] | None = None
 
 
+class Mesure(Strict):
+    """Un engagement chiffré mesuré au bilan : réalisé (déclaré au bilan) contre cible (formule sur les quantités
+    conventionnées, ex. « places » ou « postes_insertion * 12 »).
+
+    `stock` : une capacité constante (places en file active) ; `flux_annuel` : un volume par 12 mois, cumulé
+    depuis le début de la convention (la cible du bilan final est multipliée par la durée en années).
+    """
+
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    libelle: str
+    cible: str = Field(pattern=r"^[a-z_]+( *[*] *\d+(\.\d+)?)?$")
+    nature: Literal["stock", "flux_annuel"]
+
+    @field_validator("cible")
+    @classmethod
+    def _compteur_connu(cls, cible: str) -> str:
+        nom = cible.split("*")[0].strip()
+        if nom not in {c.value for c in Compteur}:
+            raise ValueError(
+                f"« {nom} » n'est pas une quantité conventionnée ({', '.join(c.value for c in Compteur)})"
+            )
+        return cible
+
+
 class PartConditionnee(Strict):
-    """Part du financement départemental versée selon le respect d'un engagement."""
+    """Part du financement départemental versée selon le respect d'un engagement.
+
+    Volume et résultats : au prorata des `mesures` (réalisé / cible, chacune plafonnée à 100 %) ; qualité : au
+    score de la charte qualité."""
 
     taux: Pourcentage
     base: Literal["volume", "qualite", "resultats"]
     definition: str
     formule_cible: str | None = None
+    mesures: list[Mesure] = []
+
+    @model_validator(mode="after")
+    def _mesures_selon_base(self) -> PartConditionnee:
+        if self.base == "qualite" and self.mesures:
+            raise ValueError("une part « qualité » se mesure au score de la charte, sans mesure chiffrée")
+        if self.base != "qualite" and not self.mesures:
+            raise ValueError(f"une part « {self.base} » doit dire ce qui est mesuré (mesures)")
+        return self
 
 
 class FinancementBase(Strict):

@@ -215,7 +215,7 @@ def test_tout_echeancier_totalisant_100_est_accepte(poids):
 def test_parts_conditionnees_dont_la_somme_differe_de_100_sont_refusees(taux_liste):
     fiche = copy.deepcopy(FICHE_F05)
     fiche["financement"]["parts_conditionnees"] = [
-        {"taux": t, "base": "volume", "definition": "Volume"} for t in taux_liste
+        {"taux": t, "base": "qualite", "definition": "Charte qualité"} for t in taux_liste
     ]
     with pytest.raises(CatalogueInvalide) as exc:
         valider_fiche(fiche, "fiches/5.5.yaml", "5.5")
@@ -232,3 +232,43 @@ def test_une_session_ne_peut_pas_se_clore_avant_d_ouvrir(ouverture, jours):
     assert exc.value.erreurs[0].champ == "sessions[1].cloture"
     fiche["sessions"][0]["cloture"] = ouverture + datetime.timedelta(days=jours - 1)
     assert valider_fiche(fiche, "fiches/5.5.yaml", "5.5").sessions[0].cloture >= ouverture
+
+
+@pytest.mark.parametrize(
+    ("part", "message"),
+    [
+        ({"taux": 100, "base": "volume", "definition": "Volume"}, "doit dire ce qui est mesuré"),
+        (
+            {
+                "taux": 100,
+                "base": "qualite",
+                "definition": "Charte",
+                "mesures": [{"code": "places", "libelle": "Places", "cible": "places", "nature": "stock"}],
+            },
+            "sans mesure chiffrée",
+        ),
+        (
+            {
+                "taux": 100,
+                "base": "volume",
+                "definition": "Volume",
+                "mesures": [{"code": "x", "libelle": "X", "cible": "beneficiaires * 2", "nature": "stock"}],
+            },
+            "n'est pas une quantité conventionnée",
+        ),
+    ],
+)
+def test_une_part_conditionnee_dit_ce_qu_elle_mesure(part, message):
+    fiche = copy.deepcopy(FICHE_F05)
+    fiche["financement"]["parts_conditionnees"] = [part]
+    with pytest.raises(CatalogueInvalide) as exc:
+        valider_fiche(fiche, "fiches/5.5.yaml", "5.5")
+    assert message in str(exc.value.erreurs)
+
+
+def test_une_echeance_declenchee_par_un_bilan_inconnu_est_refusee():
+    fiche = copy.deepcopy(FICHE_F05)
+    fiche["echeancier"][1]["bilan"] = "bilan_fantome"
+    with pytest.raises(CatalogueInvalide) as exc:
+        valider_fiche(fiche, "fiches/5.5.yaml", "5.5")
+    assert "bilan_fantome" in str(exc.value.erreurs)
