@@ -10,6 +10,9 @@ urlpatterns = [
     path("demandes/", include("aap.demandes.urls")),
     path("instruction/", include("aap.instruction.urls")),
     path("commission/", include("aap.commission.urls")),
+    path("conventions/", include("aap.conventions.urls")),
+    path("versements/", include("aap.versements.urls")),
+    path("bilans/", include("aap.bilans.urls")),
     path("api/", include("aap.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -80,6 +80,8 @@ class ConventionnementSpec(Strict):
     bilans_defaut: list[BilanDefaut] = []
     documents_annuels: DocumentsAnnuels
     relances: Relances
+    #: Les vérifications du contrôle de service fait proposées à l'agent (fiche F08 et convention type, art. 7).
+    verifications_service_fait: list[str] = Field(min_length=1)
     seuil_publication: Montant  # publication en données ouvertes obligatoire au-delà (décret 2017-779)
     nature_aide: str  # SCDL : « aide en numéraire »
     conditions_versement: Literal["Unique", "Echelonné", "Autre"] = "Echelonné"

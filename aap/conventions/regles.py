@@ -44,10 +44,14 @@ def regles_operation(dispositif: Dispositif) -> dict[str, Any]:
 
 
 def ajouter_mois(jour: datetime.date, mois: int) -> datetime.date:
-    """`jour` + `mois` mois, ramené au dernier jour du mois d'arrivée s'il le faut (31/01 + 1 → 28 ou 29/02)."""
+    """`jour` + `mois` mois. Une fin de mois donne une fin de mois (30/06 + 6 → 31/12 ; 31/01 + 1 → 28 ou 29/02) ;
+    sinon le même quantième, ramené au dernier jour du mois d'arrivée s'il n'existe pas."""
     total = jour.month - 1 + mois
     annee, mois_arrivee = jour.year + total // 12, total % 12 + 1
-    return datetime.date(annee, mois_arrivee, min(jour.day, calendar.monthrange(annee, mois_arrivee)[1]))
+    dernier = calendar.monthrange(annee, mois_arrivee)[1]
+    if jour.day == calendar.monthrange(jour.year, jour.month)[1]:
+        return datetime.date(annee, mois_arrivee, dernier)
+    return datetime.date(annee, mois_arrivee, min(jour.day, dernier))
 
 
 def date_limite_bilan(bilan: dict[str, Any], date_fin: datetime.date) -> datetime.date | None:

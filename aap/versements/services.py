@@ -6,14 +6,21 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from aap.conventions.models import Operation
 from aap.core import audit
 from aap.core.models import User
 from aap.versements import rules
-from aap.versements.models import Echeance, StatutEcheance
+from aap.versements.models import (
+    Echeance,
+    OrdreReversement,
+    StatutEcheance,
+    StatutReversement,
+    StatutVersement,
+    Versement,
+)
 
 
 def creer_echeancier(operation: Operation) -> list[Echeance]:
@@ -51,3 +58,60 @@ def rendre_exigibles(
             echeance.save(update_fields=["statut", "exigible_le"])
             audit.log(acteur, "echeance.exigible", echeance, at=at, convention=operation.convention.numero)
     return echeances
+
+
+#: Versements comptés comme « versés » (liquidés : validés, transmis ou payés).
+STATUTS_VERSES = (StatutVersement.VALIDE, StatutVersement.EXPORTE, StatutVersement.PAYE)
+
+
+def deja_verse(operation: Operation) -> Decimal:
+    """Ce qui a été liquidé pour l'opération (validé, transmis aux finances ou payé)."""
+    total = Versement.objects.filter(echeance__operation=operation, statut__in=STATUTS_VERSES).aggregate(
+        total=models.Sum("montant")
+    )["total"]
+    return total or Decimal("0.00")
+
+
+def deja_reclame(operation: Operation) -> Decimal:
+    """Ce que les ordres de reversement non annulés réclament déjà pour l'opération."""
+    total = (
+        OrdreReversement.objects.filter(operation=operation)
+        .exclude(statut=StatutReversement.ANNULE)
+        .aggregate(total=models.Sum("montant"))["total"]
+    )
+    return total or Decimal("0.00")
+
+
+def emettre_reversement(
+    operation: Operation,
+    acteur: User,
+    *,
+    origine: str,
+    montant: Decimal,
+    motif: str,
+    calcul: dict | None = None,
+    at: datetime.datetime | None = None,
+) -> OrdreReversement:
+    """Émet un ordre de reversement (titre de recette) ; jamais plus que ce qui a été versé pour l'opération et
+    n'est pas déjà réclamé par un ordre non annulé."""
+    with transaction.atomic():
+        Operation.objects.select_for_update().get(pk=operation.pk)
+        reclamable = deja_verse(operation) - deja_reclame(operation)
+        if montant <= 0:
+            raise ValueError("Un ordre de reversement porte sur un montant positif.")
+        if montant > reclamable:
+            raise ValueError(
+                f"On ne peut pas réclamer {montant} € : {reclamable} € versés restent à réclamer pour cette opération."
+            )
+        ordre = OrdreReversement.objects.create(
+            convention=operation.convention,
+            operation=operation,
+            origine=origine,
+            montant=montant,
+            motif=motif,
+            calcul=calcul or {},
+            emis_par=acteur,
+            emis_le=at or timezone.now(),
+        )
+        audit.log(acteur, "reversement.emettre", ordre, at=at, origine=origine, montant=montant)
+    return ordre

@@ -17,6 +17,9 @@ from aap.conventions.regles import ajouter_mois, date_limite_bilan, fin_exercice
         (datetime.date(2027, 11, 30), 3, datetime.date(2028, 2, 29)),
         (datetime.date(2026, 1, 31), 1, datetime.date(2026, 2, 28)),
         (datetime.date(2026, 12, 31), 0, datetime.date(2026, 12, 31)),
+        (datetime.date(2026, 6, 30), 6, datetime.date(2026, 12, 31)),
+        (datetime.date(2027, 2, 28), 1, datetime.date(2027, 3, 31)),
+        (datetime.date(2026, 5, 15), 9, datetime.date(2027, 2, 15)),
     ],
 )
 def test_ajouter_mois(jour, mois, attendu):

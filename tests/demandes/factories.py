@@ -13,10 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 import factory
+import yaml
 from factory.django import DjangoModelFactory
 
 from aap.catalogue.models import Axe, Dispositif, Edition, SessionAppel
 from aap.catalogue.schema import Fiche, ModeleFinancement
+from aap.catalogue.schema_conventionnement import ConventionnementSpec
+from aap.catalogue.validation import _Chargeur, dossier_par_defaut
 from aap.demandes.choix import CategorieDepense, Financeur, StatutDemande
 from aap.demandes.financement import arrondi, calculer_plan
 from aap.demandes.models import Demande, LigneDepense, LigneRessource
@@ -86,11 +89,67 @@ def regles(
         "compteurs": _COMPTEURS[modele] if compteurs is None else compteurs,
         "echeancier": [
             {"type": "avance", "taux": "30", "declencheur": "signature de la convention"},
-            {"type": "acompte", "taux": "50", "taux_est_maximum": True, "declencheur": "bilan intermédiaire"},
-            {"type": "solde", "taux": "20", "taux_est_maximum": True, "declencheur": "bilan final"},
+            {
+                "type": "acompte",
+                "taux": "50",
+                "taux_est_maximum": True,
+                "declencheur": "bilan intermédiaire",
+                "bilan": "bilan_intermediaire",
+            },
+            {
+                "type": "solde",
+                "taux": "20",
+                "taux_est_maximum": True,
+                "declencheur": "bilan final",
+                "bilan": "bilan_final",
+            },
+        ],
+        "bilans": [
+            {
+                "type": "bilan_intermediaire",
+                "libelle": "Bilan intermédiaire",
+                "echeance": "2027-03-31",
+                "regle": "Au plus tard le 31/03/2027.",
+            },
+            {
+                "type": "bilan_final",
+                "libelle": "Bilan final",
+                "delai_mois_apres_fin": 3,
+                "regle": "Dans les 3 mois suivant la fin de la convention.",
+            },
+        ],
+        "indicateurs": [
+            {
+                "code": "delai_premier_rdv",
+                "categorie": "Procédure",
+                "nom": "Délai du 1er rendez-vous",
+                "definition": "1er rendez-vous dans les 15 jours suivant l'orientation.",
+                "cible": "15 jours au plus",
+                "cible_valeur": "15",
+                "unite": "jours",
+            }
         ],
     }
+    if modele == M1 and "parts_conditionnees" not in financement:
+        donnees["financement"]["parts_conditionnees"] = [
+            {
+                "taux": "40",
+                "base": "volume",
+                "definition": "DSP et accompagnements",
+                "mesures": [
+                    {"code": "dsp", "libelle": "DSP réalisées", "cible": "dsp", "nature": "flux_annuel"},
+                    {"code": "places", "libelle": "Places occupées", "cible": "places", "nature": "stock"},
+                ],
+            },
+            {"taux": "60", "base": "qualite", "definition": "Charte qualité"},
+        ]
     return Fiche.model_validate(donnees).model_dump(mode="json")
+
+
+#: Les règles de conventionnement de l'édition 2026 réelle (edition.yaml), validées par leur schéma.
+CONVENTIONNEMENT: dict[str, Any] = ConventionnementSpec.model_validate(
+    yaml.load((dossier_par_defaut(2026) / "edition.yaml").read_bytes(), Loader=_Chargeur)["conventionnement"]
+).model_dump(mode="json")
 
 
 def fiche(modele: str = M1, **kwargs: Any) -> Fiche:
@@ -105,6 +164,7 @@ class EditionFactory(DjangoModelFactory):
     annee = 2026
     libelle = factory.LazyAttribute(lambda o: f"Appel à projets des politiques d'inclusion durable {o.annee}")
     empreinte = "0" * 64
+    conventionnement = factory.LazyFunction(lambda: dict(CONVENTIONNEMENT))
 
 
 class AxeFactory(DjangoModelFactory):

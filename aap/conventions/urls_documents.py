@@ -1,0 +1,3 @@
+"""URL des conventions (voir urls.py)."""
+
+urlpatterns: list = []
