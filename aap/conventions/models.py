@@ -196,3 +196,18 @@ class Avenant(models.Model):
     @property
     def ecart_montant(self) -> Decimal:
         return Decimal(str(self.apres.get("montant", "0"))) - Decimal(str(self.avant.get("montant", "0")))
+
+
+class Numerotation(models.Model):
+    """Compteur des numéros de convention d'une année : verrouillé (`select_for_update`) à chaque attribution,
+    jamais décrémenté ; un numéro attribué n'est jamais réutilisé, même si la convention est résiliée."""
+
+    annee = models.PositiveSmallIntegerField("année", unique=True)
+    dernier = models.PositiveIntegerField("dernier numéro d'ordre attribué", default=0)
+
+    class Meta:
+        verbose_name = "numérotation des conventions"
+        verbose_name_plural = "numérotations des conventions"
+
+    def __str__(self) -> str:
+        return f"Conventions {self.annee} : {self.dernier} numéro(s) attribué(s)"
