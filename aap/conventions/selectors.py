@@ -107,7 +107,7 @@ def frise(convention: Convention) -> list[Etape]:
         Etape(
             libelle=libelle,
             date=getattr(convention, champ),
-            faite=i <= rang and getattr(convention, champ) is not None,
+            faite=i <= rang,
             courante=i == rang and convention.statut in ordre,
         )
         for i, (_, libelle, champ) in enumerate(ETAPES_SIGNATURE)
@@ -116,7 +116,8 @@ def frise(convention: Convention) -> list[Etape]:
 
 def libelle_engagement(code: str) -> str:
     try:
-        return str(Proposition._meta.get_field(code).verbose_name).capitalize()
+        libelle = str(Proposition._meta.get_field(code).verbose_name)
+        return libelle[:1].upper() + libelle[1:]
     except Exception:  # noqa: BLE001 - un engagement inconnu garde son code
         return code.replace("_", " ").capitalize()
 
