@@ -12,11 +12,18 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
-from aap.conventions.contexte import champs_disponibles, contexte_avenant, contexte_convention, contexte_exemple
+from aap.conventions.champs import champs_disponibles, contexte_exemple
+from aap.conventions.contexte import contexte_avenant, contexte_convention
 from aap.conventions.models import Avenant, Convention, ModeleDocument, TypeModele
+from aap.core import audit
+from aap.core.models import Role, User
 
 
 MODELES = Path(__file__).resolve().parent / "modeles"
@@ -107,3 +114,50 @@ def valider_modele(contenu: bytes, type_modele: str) -> list[str]:
     except Exception as exc:  # noqa: BLE001 — toute erreur de fusion refuse le modèle, motif affiché
         raise ModeleInvalide(f"Le modèle ne se fusionne pas avec une convention d'exemple : {exc}.") from exc
     return sorted(champs)
+
+
+def _exiger_admin(acteur: User) -> None:
+    if not acteur.is_authenticated or acteur.role != Role.ADMIN:
+        raise PermissionDenied("Seul un administrateur gère les modèles de documents.")
+
+
+def televerser_modele(type_modele: str, contenu: bytes, nom: str, acteur: User) -> ModeleDocument:
+    """Valide le modèle, l'enregistre (empreinte SHA-256, champs utilisés) et le met en service à la place du
+    précédent, qui reste dans l'historique et peut être remis en service."""
+    _exiger_admin(acteur)
+    type_modele = TypeModele(type_modele)
+    champs = valider_modele(contenu, type_modele)
+    with transaction.atomic():
+        ModeleDocument.objects.select_for_update().filter(type=type_modele, actif=True).update(actif=False)
+        modele = ModeleDocument(
+            type=type_modele,
+            nom_original=Path(nom).name[:255],
+            empreinte=empreinte(contenu),
+            champs=champs,
+            actif=True,
+            televerse_par=acteur,
+            televerse_le=timezone.now(),
+        )
+        modele.fichier.save(f"{type_modele}-{modele.empreinte[:12]}.docx", ContentFile(contenu), save=False)
+        modele.save()
+        audit.log(acteur, "modele_document.televerser", modele, type=type_modele, empreinte=modele.empreinte)
+    return modele
+
+
+def activer_modele(modele: ModeleDocument, acteur: User) -> ModeleDocument:
+    """Remet en service un modèle de l'historique (les autres du même type sont mis hors service)."""
+    _exiger_admin(acteur)
+    with transaction.atomic():
+        ModeleDocument.objects.select_for_update().filter(type=modele.type).exclude(pk=modele.pk).update(actif=False)
+        ModeleDocument.objects.filter(pk=modele.pk).update(actif=True)
+        modele.actif = True
+        audit.log(acteur, "modele_document.activer", modele, type=modele.type)
+    return modele
+
+
+def revenir_au_modele_livre(type_modele: str, acteur: User) -> None:
+    """Plus aucun modèle téléversé en service : le modèle livré avec l'application sert de nouveau."""
+    _exiger_admin(acteur)
+    with transaction.atomic():
+        nombre = ModeleDocument.objects.filter(type=type_modele, actif=True).update(actif=False)
+        audit.log(acteur, "modele_document.modele_livre", None, type=type_modele, desactives=nombre)

@@ -110,14 +110,21 @@ def test_avenant_montre_le_diff():
 
 
 def test_differences_aplatit_et_formate():
+    operation = {"id": 7, "rang": 2, "intitule": "Parcours", "montant": "10.00", "date_fin": "2026-12-31"}
     lignes = differences(
-        {"montant": "10.00", "operations": [{"montant": "10.00", "date_fin": "2026-12-31"}]},
-        {"montant": "12.50", "operations": [{"montant": "12.50", "date_fin": "2027-06-30"}]},
+        {"version": 1, "montant": "10.00", "operations": [operation]},
+        {
+            "version": 2,
+            "montant": "12.50",
+            "operations": [{**operation, "montant": "12.50", "date_fin": "2027-06-30"}],
+        },
     )
-    assert lignes[0] == {"champ": "Montant maximal (article 4)", "avant": "10,00\u00a0€", "apres": "12,50\u00a0€"}
-    assert {"champ": "Annexe n° 1 – Fin de la période (article 3)", "avant": "31/12/2026", "apres": "30/06/2027"} in (
-        lignes
-    )
+    assert lignes == [
+        {"champ": "Version de la convention", "avant": "1", "apres": "2"},
+        {"champ": "Montant maximal (article 4)", "avant": "10,00\u00a0€", "apres": "12,50\u00a0€"},
+        {"champ": "Opération n° 2 (Parcours) : montant", "avant": "10,00\u00a0€", "apres": "12,50\u00a0€"},
+        {"champ": "Opération n° 2 (Parcours) : fin (incluse)", "avant": "31/12/2026", "apres": "30/06/2027"},
+    ]
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
@@ -142,3 +149,26 @@ def test_libreoffice_convertit_la_convention_en_pdf(convention, tmp_path):
     assert resultat.returncode == 0, resultat.stderr
     pdf = tmp_path / "convention.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_champs_documentes_alignes_sur_le_contexte(convention):
+    from aap.conventions.champs import champs_disponibles, contexte_exemple
+
+    contexte = contexte_convention(convention)
+    assert set(contexte) == {c.nom for c in champs_disponibles("convention")}
+    exemple = contexte_exemple("convention")
+    assert set(contexte["operations"][0]) == set(exemple["operations"][0])
+    for cle in ("engagements", "echeances", "bilans", "indicateurs"):
+        assert set(contexte["operations"][0][cle][0]) == set(exemple["operations"][0][cle][0]), cle
+    avenant = Avenant.objects.create(
+        convention=convention,
+        numero=1,
+        type="periode",
+        motif="Report",
+        avant={"date_fin": "2027-12-31"},
+        apres={"date_fin": "2028-06-30"},
+        demande_par=UserFactory(),
+    )
+    from aap.conventions.contexte import contexte_avenant
+
+    assert set(contexte_avenant(avenant)) == {c.nom for c in champs_disponibles("avenant")}
