@@ -195,10 +195,10 @@ class ControleForm(forms.Form):
         self.libelles = verifications
         for index, libelle in enumerate(verifications):
             self.fields[f"verif_{index}"] = forms.ChoiceField(
-                label=libelle, choices=RESULTATS_VERIFICATION, widget=forms.RadioSelect
+                label=f"{index + 1}. {libelle}", choices=RESULTATS_VERIFICATION, widget=forms.RadioSelect
             )
             self.fields[f"verif_{index}_commentaire"] = forms.CharField(
-                label="Commentaire", required=False, max_length=1000
+                label=f"Commentaire sur la vérification n° {index + 1}", required=False, max_length=1000
             )
 
     def champs_verifications(self) -> list[tuple[forms.BoundField, forms.BoundField]]:

@@ -14,6 +14,7 @@ from aap.bilans.models import DocumentAnnuel, StatutDocumentAnnuel
 from aap.conventions.models import Convention, StatutConvention
 from aap.conventions.regles import ajouter_mois, fin_exercice
 from aap.structures.models import Structure
+from aap.versements.rules import duree_annees, evaluer_cible, facteur_cible
 
 
 #: Conventions qui obligent la structure à produire ses documents annuels.
@@ -134,27 +135,16 @@ def type_bilan_final(regles: dict[str, Any]) -> str | None:
     return "bilan_final" if "bilan_final" in types else None
 
 
-def duree_annees(debut: datetime.date, fin: datetime.date) -> Decimal:
-    """Durée d'une période (fin incluse) en années de 12 mois, au mois près (01/01/2026–31/12/2027 → 2)."""
-    lendemain = fin + datetime.timedelta(days=1)
-    mois = (lendemain.year - debut.year) * 12 + lendemain.month - debut.month
-    return (Decimal(max(mois, 1)) / 12).quantize(Decimal("0.01"))
-
-
 def cible_mesure(
     mesure: dict[str, Any], engagements: dict[str, Any], *, final: bool, debut: datetime.date, fin: datetime.date
 ) -> Decimal | None:
-    """Cible indicative d'une mesure pour un bilan : la formule de la fiche appliquée aux quantités
-    conventionnées ; un flux annuel vaut une année au bilan intermédiaire, la durée de la convention au final
-    (choix « fiches.parts_conditionnees.mesures » de l'édition). None si la quantité n'est pas conventionnée."""
-    nom, _, facteur = mesure["cible"].partition("*")
-    valeur = engagements.get(nom.strip())
-    if valeur in (None, ""):
+    """Cible d'une mesure pour un bilan, par les règles des versements (`aap.versements.rules`) : la formule de
+    la fiche sur les quantités conventionnées ; un flux annuel vaut une année au bilan intermédiaire, la durée de
+    la convention au bilan final. None si la quantité n'est pas conventionnée (rien à afficher)."""
+    if engagements.get(mesure["cible"].split("*")[0].strip()) in (None, ""):
         return None
-    cible = Decimal(str(valeur)) * (Decimal(facteur.strip()) if facteur.strip() else 1)
-    if mesure.get("nature") == "flux_annuel" and final:
-        cible *= duree_annees(debut, fin)
-    return cible.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    facteur = facteur_cible(mesure.get("nature", "stock"), final, duree_annees(debut, fin))
+    return (evaluer_cible(mesure["cible"], engagements) * facteur).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def cle_mesure(code: str) -> str:

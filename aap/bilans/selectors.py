@@ -111,13 +111,13 @@ def _plan_retenu(demande: Demande) -> tuple[list[tuple[str, str, Decimal]], list
 
 def lignes_financieres(bilan: Bilan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Les lignes de dépenses et de ressources du bilan : celles déjà saisies, sinon une par catégorie de
-    dépense et par financeur du plan retenu (montant retenu, réalisé à saisir)."""
+    dépense et par financeur du plan retenu (montant retenu non nul, réalisé à saisir)."""
     if bilan.depenses or bilan.ressources:
         return list(bilan.depenses), list(bilan.ressources)
     depenses, ressources = _plan_retenu(bilan.operation.demande)
     return (
-        [{"categorie": c, "libelle": libelle, "retenu": str(m), "realise": None} for c, libelle, m in depenses],
-        [{"financeur": c, "libelle": libelle, "prevu": str(m), "montant": None} for c, libelle, m in ressources],
+        [{"categorie": c, "libelle": lib, "retenu": str(m), "realise": None} for c, lib, m in depenses if m],
+        [{"financeur": c, "libelle": lib, "prevu": str(m), "montant": None} for c, lib, m in ressources if m],
     )
 
 
