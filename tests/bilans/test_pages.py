@@ -228,3 +228,12 @@ def test_retard_ecrit_en_toutes_lettres_le_lendemain_de_la_date_limite(client, i
     with time_machine.travel(datetime.datetime(2027, 4, 1, 12), tick=False):
         client.force_login(instructeur)
         assert "En retard" in client.get(url).text
+
+
+def test_bloc_inclus_dans_la_page_de_la_convention(client):
+    convention, porteur = convention_signee()
+    client.force_login(porteur)
+    page = client.get(reverse("conventions:detail", args=[convention.pk]))
+    assert page.status_code == 200
+    assert reverse("bilans:saisir", args=[bilan_de(convention).pk]) in page.text
+    assert reverse("bilans:documents_annuels", args=[convention.structure_id]) in page.text
