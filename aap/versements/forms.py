@@ -92,7 +92,7 @@ class FiltreReversementsForm(forms.Form):
 
 
 class MotifForm(forms.Form):
-    motif = forms.CharField(label="Motif", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+    motif = forms.CharField(label="Motif de l’annulation", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PaiementForm(forms.Form):
