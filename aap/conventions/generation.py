@@ -76,7 +76,12 @@ def inscriptions_approuvees(seance: SeanceCP) -> models.QuerySet[Inscription]:
     return (
         Inscription.objects.filter(seance=seance, decision=Decision.APPROUVEE, montant_vote__gt=0)
         .select_related("proposition__demande__structure", "proposition__demande__dispositif__edition")
-        .order_by("proposition__demande__structure__raison_sociale", "proposition__demande__dispositif__ordre", "pk")
+        .order_by(
+            "proposition__demande__structure__raison_sociale",
+            "proposition__demande__dispositif__axe__numero",
+            "proposition__demande__dispositif__ordre",
+            "pk",
+        )
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import threading
 from decimal import Decimal
@@ -22,11 +23,14 @@ from aap.conventions.generation import (
 )
 from aap.conventions.models import Convention, Numerotation, StatutConvention
 from aap.core.models import AuditLog
+from aap.demandes.choix import StatutDemande
 from aap.instruction.models import ModeleConvention
 from aap.versements.models import Echeance
 from tests.commission.factories import InscriptionFactory, SeanceCPFactory
 from tests.conventions.factories import fabriquer_convention, inscription_approuvee
+from tests.demandes.factories import DemandeFactory
 from tests.factories import StructureFactory, UserFactory
+from tests.instruction.factories import PropositionFactory
 
 
 def voter(seance, adopte: bool = True):
@@ -189,3 +193,31 @@ def test_commande_sans_seance():
 
     with pytest.raises(CommandError, match="Aucune séance"):
         call_command("generate_conventions", "2020-01-01")
+
+
+def test_generation_avec_le_catalogue_reel(catalogue_2026, gestionnaire):
+    """Une fiche détaillée (5.1) et un dispositif sans fiche (règles par défaut de l'édition) dans une convention."""
+    seance = SeanceCPFactory(date=datetime.date(2026, 5, 26), edition=catalogue_2026)
+    structure = StructureFactory(raison_sociale="Mission Locale de l'Artois")
+    avec_fiche = catalogue_2026.dispositifs.get(code="5.1")
+    sans_fiche = catalogue_2026.dispositifs.filter(fiche_code="").first()
+    inscription_approuvee(structure, Decimal("30000.00"), seance, dispositif=avec_fiche)
+    demande = DemandeFactory(structure=structure, dispositif=sans_fiche, statut=StatutDemande.ACCORDEE)
+    InscriptionFactory(
+        seance=seance,
+        proposition=PropositionFactory(demande=demande, montant=Decimal("12000.00")),
+        decision=Decision.APPROUVEE,
+        montant_vote=Decimal("12000.00"),
+    )
+    voter(seance)
+    (convention,) = generer_conventions_seance(seance, gestionnaire)
+    operations = list(convention.operations.order_by("rang"))
+    assert [op.dispositif for op in operations] == [sans_fiche, avec_fiche]  # ordre du catalogue
+    echeances = list(operations[0].echeances.values_list("type", "taux"))
+    assert echeances == [("avance", Decimal("60.00")), ("solde", Decimal("40.00"))]  # edition.yaml, sans fiche
+    assert operations[1].regles["source"] == "fiche F01"
+    document = Document(io.BytesIO(convention.fichier.read()))
+    texte = "\n".join(p.text for p in document.paragraphs)
+    assert "quarante-deux mille euros" in texte
+    assert "Fiche opération : « " + avec_fiche.titre + " »" in texte
+    assert "Fiche opération : « " + sans_fiche.titre + " »" in texte

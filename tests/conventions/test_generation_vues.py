@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -47,7 +48,7 @@ def test_generer_depuis_la_page_de_la_seance(client, gestionnaire, seance, djang
 
 
 def test_seance_non_votee_pas_de_generation(client, gestionnaire):
-    seance = SeanceCPFactory(date="2026-11-02")
+    seance = SeanceCPFactory(date=datetime.date(2026, 11, 2))
     inscription_approuvee(StructureFactory(), Decimal("100.00"), seance)
     client.force_login(gestionnaire)
     page = client.get(reverse("conventions:seance", args=[seance.pk])).content.decode()
