@@ -60,8 +60,15 @@ def _contexte(request: HttpRequest, structure: Structure, erreurs: dict | None =
         "peut_examiner": request.user.est_dpid,
         "form_refus": RefusDocumentForm(),
         "regle": _regle(etat),
+        "mois_cloture": MOIS[structure.mois_cloture_exercice - 1],
         "fil": _fil(request, structure),
     }
+
+
+MOIS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
 
 
 def _regle(etat: EtatDocuments) -> str:
