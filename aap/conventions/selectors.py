@@ -34,6 +34,8 @@ TRIS = {
 #: Libellés des actions du journal d'une convention et de ses avenants.
 LIBELLES_ACTIONS = {
     "convention.generer": "Convention générée",
+    "convention.completer": "Convention complétée (nouvelles opérations)",
+    "convention.regenerer": "Document de la convention refait",
     "convention.envoyer": "Envoyée à la structure pour signature",
     "convention.signer_structure": "Exemplaire signé déposé par la structure",
     "convention.signer_departement": "Signée par le Département",
