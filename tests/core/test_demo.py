@@ -91,9 +91,32 @@ def test_demo_de_l_instruction_et_de_la_commission(catalogue_2026):
     assert cp.notations and cp.enveloppes and cp.propositions and cp.elus == 47 and cp.mandats
     for ligne in DepenseRetenue.objects.select_related("ligne__demande"):
         assert plan_retenu(ligne.ligne.demande).equilibre
-    passee = SeanceCP.objects.get(statut=StatutSeance.CLOTUREE)
-    assert passee.inscriptions.filter(notifiee_le__isnull=False).count() == passee.inscriptions.count()
+    passees = SeanceCP.objects.filter(statut=StatutSeance.CLOTUREE)
+    assert [s.phase for s in passees.order_by("date")] == ["Phase 1", "Phase 2"]
+    for passee in passees:
+        assert passee.inscriptions.filter(notifiee_le__isnull=False).count() == passee.inscriptions.count()
     a_venir = SeanceCP.objects.get(statut=StatutSeance.PREPARATION)
     assert a_venir.inscriptions.count() == cp.seances["en préparation"] > 0
     erreurs = [i for i in controler(construire_dossier(a_venir)) if i.niveau == "erreur"]
     assert erreurs == []
+
+    # Conventions, versements et bilans : des conventions à chaque étape, des versements payés et à valider.
+    from aap.bilans.models import Bilan
+    from aap.conventions.models import Avenant, Convention
+    from aap.versements.models import Echeance, OrdreReversement, Versement
+
+    statuts = set(Convention.objects.values_list("statut", flat=True))
+    assert statuts >= {"generee", "envoyee", "signee_structure", "signee"}
+    porteur = User.objects.get(email="porteur@demo.aap62.fr")
+    assert Convention.objects.for_user(porteur).exists()
+    assert set(Versement.objects.values_list("statut", flat=True)) >= {"paye", "propose"}
+    assert Echeance.objects.filter(type="acompte", versement__statut="paye").exists()
+    assert Bilan.objects.filter(statut="accepte", type="bilan_final").exists()
+    assert set(Bilan.objects.values_list("statut", flat=True)) >= {"accepte", "a_produire"}
+    assert "modulation" in set(OrdreReversement.objects.values_list("origine", flat=True))
+    assert Avenant.objects.filter(statut="signe").exists() and Avenant.objects.filter(statut="demande").exists()
+    assert bilan.conventions.documents_annuels > 0
+    # Chaque convention garde son échéancier exact au centime.
+    for convention in Convention.objects.all():
+        for operation in convention.operations.all():
+            assert sum(e.montant_prevu for e in operation.echeances.all()) == operation.montant

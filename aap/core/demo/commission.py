@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -32,7 +33,8 @@ from aap.demandes.models import Demande
 from aap.instruction import budget, circuit, notation, propositions
 from aap.instruction.enveloppes import DepassementBudget
 from aap.instruction.models import ModeleConvention, Proposition
-from aap.structures.models import Structure
+from aap.instruction.propositions import PropositionImpossible
+from aap.structures.models import Membre, Structure
 
 
 #: Composition de la Commission permanente de démonstration (44 membres avec voix délibérative).
@@ -229,18 +231,27 @@ def proposer_tout(demandes: list[Demande], agent: User) -> list[Proposition]:
 
 
 def seance_passee(
-    edition: Edition, agent: User, elus: list[Elu], choisies: list[Proposition], date: datetime.date
+    edition: Edition,
+    agent: User,
+    elus: list[Elu],
+    choisies: list[Proposition],
+    date: datetime.date,
+    *,
+    phase: str = "Phase 2",
+    numero_rapport: int = 28,
+    numero_deliberation: str = "301",
 ) -> SeanceCP:
-    """Une séance votée : toutes approuvées sauf une rejetée et une ajournée, décisions notifiées."""
+    """Une séance votée : toutes approuvées sauf la dernière rejetée et l'avant-dernière ajournée, décisions
+    notifiées."""
     moment = timezone.make_aware(datetime.datetime.combine(date, datetime.time(10)))
     seance = cp.enregistrer_seance(
         agent,
         {
             "date": date,
             "edition": edition,
-            "phase": "Phase 2",
-            "numero_rapport": 28,
-            "numero_deliberation": f"{date.year}-301",
+            "phase": phase,
+            "numero_rapport": numero_rapport,
+            "numero_deliberation": f"{date.year}-{numero_deliberation}",
             "date_avis_commissions": date - datetime.timedelta(days=14),
             "president_seance": elus[0],
             "secretaire": elus[5],
@@ -249,12 +260,29 @@ def seance_passee(
     )
     cp.inscrire(seance, choisies, agent, at=moment - datetime.timedelta(days=19))
     voter(seance, agent, elus, moment)
-    inscriptions = list(seance.inscriptions.order_by("pk"))
+    inscriptions = list(seance.inscriptions.order_by("-pk"))
     decisions.rejeter(inscriptions[0], agent, "Projet redondant avec l'offre existante du territoire.", at=moment)
     decisions.ajourner(inscriptions[1], agent, "Dans l'attente du bilan 2025 de l'action.", at=moment)
     decisions.approuver_tout(seance, agent, at=moment)
     decisions.notifier(seance, agent, at=moment + datetime.timedelta(days=3))
     return seance
+
+
+def raccourcir_periodes(choisies: list[Proposition], agent: User, aujourd_hui: datetime.date) -> None:
+    """Trois opérations de la séance « Phase 1 » finissent 45 jours avant aujourd'hui : leurs bilans
+    intermédiaire et final peuvent déjà être produits, leur solde calculé (ou le trop-perçu réclamé)."""
+    fin = aujourd_hui - datetime.timedelta(days=45)
+    raccourcies = 0
+    for proposition in choisies[1:]:  # la première (structure du porteur de démonstration) reste entière
+        demande = proposition.demande
+        if raccourcies == 3 or proposition.date_fin <= fin or (fin - proposition.date_debut).days < 180:
+            continue
+        try:
+            propositions.proposer(demande, agent, {"date_fin": fin}, at=_moment(demande, 21))
+        except (PropositionImpossible, ValidationError):
+            continue  # période imposée par la fiche : on en prend une autre
+        proposition.refresh_from_db()
+        raccourcies += 1
 
 
 def voter(seance: SeanceCP, agent: User, elus: list[Elu], moment: datetime.datetime) -> None:
@@ -294,6 +322,10 @@ def generer_cp(
         .select_related("dispositif__ligne_budgetaire", "dispositif__edition", "structure")
         .order_by("pk")
     )
+    # La structure du porteur de démonstration passe en premier (proposition dans l'enveloppe, séance « Phase 1 ») :
+    # le porteur a ainsi une convention signée et un bilan à produire.
+    siennes = set(Membre.objects.filter(user=comptes[Role.PORTEUR], actif=True).values_list("structure_id", flat=True))
+    recues.sort(key=lambda d: d.structure_id not in siennes)
     financables = [d for d in recues if d.dispositif.ligne_budgetaire_id]
     autres = [d for d in recues if not d.dispositif.ligne_budgetaire_id]
     with transaction.atomic():
@@ -308,13 +340,33 @@ def generer_cp(
         faites = proposer_tout(financables, instructeur)
         bilan.propositions = len(faites)
     aujourd_hui = timezone.localdate()
-    # Une séance passée sur un dixième des propositions (au moins 3 : une rejetée, une ajournée, les autres
-    # approuvées), la séance à venir sur le reste.
-    nb_passees = max(3, len(faites) // 10) if len(faites) >= 4 else 0
+    # Deux séances passées : la « Phase 1 » à J-180 sur un cinquième des propositions (conventions à tous les
+    # stades), la « Phase 2 » à J-40 sur un dixième (au moins 6 : une rejetée, une ajournée, les autres
+    # approuvées, une par étape de la signature) ; la séance à venir sur le reste.
+    nb_phase1 = len(faites) // 5 if len(faites) >= 10 else 0
+    nb_passees = max(6, len(faites) // 10) if len(faites) - nb_phase1 >= 7 else 0
     with transaction.atomic():
+        if nb_phase1:
+            phase1 = faites[:nb_phase1]
+            raccourcir_periodes(phase1, instructeur, aujourd_hui)
+            seance = seance_passee(
+                edition,
+                gestionnaire,
+                elus,
+                phase1,
+                aujourd_hui - datetime.timedelta(days=180),
+                phase="Phase 1",
+                numero_rapport=35,
+                numero_deliberation="187",
+            )
+            bilan.seances["votée (phase 1)"] = seance.inscriptions.count()
         if nb_passees:
             passee = seance_passee(
-                edition, gestionnaire, elus, faites[:nb_passees], aujourd_hui - datetime.timedelta(days=40)
+                edition,
+                gestionnaire,
+                elus,
+                faites[nb_phase1 : nb_phase1 + nb_passees],
+                aujourd_hui - datetime.timedelta(days=40),
             )
             bilan.seances["votée"] = passee.inscriptions.count()
         a_venir = cp.enregistrer_seance(
@@ -333,6 +385,6 @@ def generer_cp(
                 "secretaire": elus[5],
             },
         )
-        restantes = Proposition.objects.filter(pk__in=[p.pk for p in faites[nb_passees:]])
+        restantes = Proposition.objects.filter(pk__in=[p.pk for p in faites[nb_phase1 + nb_passees :]])
         bilan.seances["en préparation"] = cp.inscrire(a_venir, restantes, gestionnaire)
     return bilan

@@ -16,6 +16,7 @@ from aap.catalogue.loader import load_edition
 from aap.catalogue.models import Dispositif, Edition, SessionAppel
 from aap.core.demo.commission import BilanCP, generer_cp
 from aap.core.demo.comptes import creer_comptes
+from aap.core.demo.conventions import BilanConventions, generer_conventions_demo
 from aap.core.demo.demandes import creer_demande_demo
 from aap.core.demo.pieces import deposer_pieces_demo
 from aap.core.demo.structures import creer_representants, creer_structures, rattacher_membre
@@ -43,6 +44,7 @@ class Bilan:
     affectations: int = 0
     pieces: int = 0
     cp: BilanCP | None = None
+    conventions: BilanConventions | None = None
 
 
 def ouvrir_sessions_demo(edition: Edition, aujourd_hui: datetime.date) -> list[SessionAppel]:
@@ -149,9 +151,12 @@ def generer(
             if (i + 1) % 50 == 0:
                 progression(f"{i + 1}/{nb_demandes} demandes…")
 
-        # L'espace du porteur de démonstration : deux demandes reçues en 2026 et un brouillon en cours.
+        # L'espace du porteur de démonstration : deux demandes transmises en 2026 et un brouillon en cours.
         with transaction.atomic():
-            for session, statut in ((sessions[1], StatutDemande.VALIDEE), (sessions[4], StatutDemande.DEPOSEE)):
+            # La demande reçue porte sur un dispositif doté d'une ligne budgétaire : elle est financée en phase 1
+            # et le porteur a une convention signée dont il peut produire le bilan intermédiaire.
+            financee = next((s for s in sessions if s.dispositif.code == "5.1"), sessions[1])
+            for session, statut in ((financee, StatutDemande.VALIDEE), (sessions[4], StatutDemande.DEPOSEE)):
                 creer_demande_demo(structure_demo, porteur, session, statut, rng, faker)
                 compte[statut] = compte.get(statut, 0) + 1
             creer_demande_demo(
@@ -169,6 +174,7 @@ def generer(
     )
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         bilan.cp = generer_cp(edition, comptes, representants, faker, rng)
+        bilan.conventions = generer_conventions_demo(comptes, representants, faker, rng)
     return bilan
 
 

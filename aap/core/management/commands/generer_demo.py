@@ -43,3 +43,16 @@ class Command(BaseCommand):
                     f"{cp.elus} élus et {cp.mandats} mandats ; séances : {seances}."
                 )
             )
+        if bilan.conventions:
+            c = bilan.conventions
+
+            def detail(compteur: object) -> str:
+                return ", ".join(f"{n} {etat}" for etat, n in sorted(compteur.items())) or "aucun"
+
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Conventions : {detail(c.conventions)} ; versements : {detail(c.versements)} ; bilans : "
+                    f"{detail(c.bilans)} ; {c.reversements} ordre(s) de reversement, {c.avenants} avenant(s), "
+                    f"{c.documents_annuels} document(s) annuel(s) déposé(s)."
+                )
+            )
