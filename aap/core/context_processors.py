@@ -13,6 +13,8 @@ def navigation(request: HttpRequest) -> dict:
             items += [
                 ("Mes demandes", reverse("demandes:mes_demandes")),
                 ("Mes structures", reverse("structures:mes_structures")),
+                ("Mes conventions", reverse("conventions:mes_conventions")),
+                ("Mes bilans", reverse("bilans:mes_bilans")),
             ]
         else:
             items += [("Demandes", reverse("demandes:agent_liste"))]
@@ -23,6 +25,11 @@ def navigation(request: HttpRequest) -> dict:
                 items += [("Enveloppes", reverse("instruction:enveloppes"))]
             items += [("Structures", reverse("structures:agent_liste"))]
             items += [("Commission permanente", reverse("commission:seances"))]
+            items += [
+                ("Conventions", reverse("conventions:liste")),
+                ("Versements", reverse("versements:liste")),
+                ("Bilans", reverse("bilans:liste")),
+            ]
             if user.role == Role.ADMIN:
                 items += [("Journal", reverse("core:journal"))]
     return {"nav_items": [(label, url, _courant(request, url, items)) for label, url in items]}

@@ -22,3 +22,14 @@ def test_commission_permanente_pour_tous_les_agents_seulement(client, agent_slai
     assert _courants(html) == ["Commission permanente"]
     client.force_login(porteur)
     assert "Commission permanente" not in client.get(reverse("demandes:mes_demandes")).content.decode()
+
+
+def test_conventions_versements_et_bilans_dans_le_menu(client, agent_finances, porteur):
+    client.force_login(agent_finances)
+    html = client.get(reverse("versements:liste")).content.decode()
+    assert _courants(html) == ["Versements"]
+    assert "Conventions" in html and "Bilans" in html
+    client.force_login(porteur)
+    html = client.get(reverse("conventions:mes_conventions")).content.decode()
+    assert _courants(html) == ["Mes conventions"]
+    assert "Mes bilans" in html and "Versements" not in html
