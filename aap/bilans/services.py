@@ -97,6 +97,17 @@ def _exiger_saisie(bilan: Bilan, acteur: User) -> None:
         raise BilanImpossible(f"Ce bilan est « {bilan.get_statut_display()} » : il n'est plus modifiable.")
 
 
+def _exiger_operation_terminee(bilan: Bilan, jour: datetime.date) -> None:
+    """Le bilan final (celui qui déclenche le solde) rend compte de toute l'opération : il se dépose à partir du
+    lendemain de sa fin (un brouillon peut s'enregistrer avant)."""
+    operation = bilan.operation
+    if bilan.type == rules.type_bilan_final(operation.regles) and jour <= operation.date_fin:
+        raise BilanImpossible(
+            f"Le {bilan.libelle.lower()} se dépose après la fin de l'opération, le {operation.date_fin:%d/%m/%Y} : "
+            "vous pouvez enregistrer un brouillon d'ici là."
+        )
+
+
 def _verifier_piece(piece: Any) -> None:
     try:
         format_ = verifier_fichier(piece, piece.name, piece.size)
@@ -184,6 +195,7 @@ def deposer_bilan(bilan: Bilan, acteur: User, donnees: dict[str, Any], at: datet
     with transaction.atomic():
         bilan = _verrouiller(bilan)
         _exiger_saisie(bilan, acteur)
+        _exiger_operation_terminee(bilan, timezone.localdate(at))
         _controler(bilan, donnees, complet=True)
         champs = _appliquer(bilan, donnees)
         bilan.depose_par, bilan.depose_le = acteur, at

@@ -23,7 +23,7 @@ OUVERTS = (StatutReversement.EMIS, StatutReversement.PARTIEL)
 
 def rembourse(ordre: OrdreReversement) -> Decimal:
     total = ordre.remboursements.aggregate(total=models.Sum("montant"))["total"]
-    return total or Decimal("0.00")
+    return Decimal(total or 0).quantize(Decimal("0.01"))
 
 
 def reste_du(ordre: OrdreReversement) -> Decimal:

@@ -16,6 +16,7 @@ from aap.conventions.models import Convention, Operation, StatutConvention
 from aap.core import audit
 from aap.core.models import Role, User
 from aap.core.permissions import exiger_role
+from aap.core.templatetags.aap_ui import euros, nombre
 from aap.versements import rules
 from aap.versements.models import (
     Echeance,
@@ -81,12 +82,17 @@ def rendre_exigibles(
     return echeances
 
 
+def _centimes(total: Decimal | None) -> Decimal:
+    """Une somme agrégée au centime (SQLite rend des décimaux à précision flottante : 10529.4000000000)."""
+    return Decimal(total or 0).quantize(rules.CENTIME)
+
+
 def _deja_engage(operation: Operation, sauf: Echeance | None = None) -> Decimal:
     """Versé ou proposé pour l'opération (hors annulés et hors l'échéance `sauf`) : la base du droit cumulé."""
     qs = Versement.objects.filter(echeance__operation=operation).exclude(statut=StatutVersement.ANNULE)
     if sauf is not None:
         qs = qs.exclude(echeance=sauf)
-    return qs.aggregate(total=models.Sum("montant"))["total"] or Decimal("0.00")
+    return _centimes(qs.aggregate(total=models.Sum("montant"))["total"])
 
 
 def bilan_declencheur(echeance: Echeance) -> Bilan | None:
@@ -164,8 +170,8 @@ def _reclamer_trop_percu(
     if montant <= 0:
         return None
     motif = (
-        f"Solde de l'opération « {operation.intitule} » : droit final de {calcul.droit} € "
-        f"(atteinte {calcul.taux_atteinte * 100:.2f} %) pour {calcul.deja_engage} € déjà versés."
+        f"Solde de l'opération « {operation.intitule} » : droit final de {euros(calcul.droit)} "
+        f"(atteinte {nombre(calcul.taux_atteinte * 100)} %) pour {euros(calcul.deja_engage)} déjà versés."
     )
     return emettre_reversement(
         operation,
@@ -315,7 +321,7 @@ def deja_verse(operation: Operation) -> Decimal:
     total = Versement.objects.filter(echeance__operation=operation, statut__in=STATUTS_VERSES).aggregate(
         total=models.Sum("montant")
     )["total"]
-    return total or Decimal("0.00")
+    return _centimes(total)
 
 
 def deja_reclame(operation: Operation) -> Decimal:
@@ -325,7 +331,7 @@ def deja_reclame(operation: Operation) -> Decimal:
         .exclude(statut=StatutReversement.ANNULE)
         .aggregate(total=models.Sum("montant"))["total"]
     )
-    return total or Decimal("0.00")
+    return _centimes(total)
 
 
 def emettre_reversement(

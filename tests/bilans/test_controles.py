@@ -140,7 +140,7 @@ def test_pas_de_constat_si_le_bilan_final_est_depose(instructeur):
     convention, porteur = convention_signee()
     verser(convention, {"avance": Decimal("3000.00")})
     final = bilan_de(convention, "bilan_final")
-    services.deposer_bilan(final, porteur, donnees(final))
+    services.deposer_bilan(final, porteur, donnees(final), at=_a_midi(datetime.date(2028, 1, 15)))
     with pytest.raises(ControleImpossible, match="déposé"):
         constater_bilan_final_absent(convention.operations.get(), instructeur, at=_a_midi(datetime.date(2029, 1, 1)))
 

@@ -3,11 +3,13 @@ acteurs autorisés, courriels à la structure."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from aap.bilans import services
 from aap.bilans.models import StatutBilan
@@ -48,8 +50,9 @@ def test_acceptation_rend_exigible_l_acompte_seulement(instructeur, django_captu
 def test_bilan_final_accepte_rend_le_solde_exigible(gestionnaire):
     convention, porteur = convention_signee()
     bilan = bilan_de(convention, "bilan_final")
-    services.deposer_bilan(bilan, porteur, donnees(bilan))
-    services.accepter_bilan(bilan, gestionnaire, score_qualite=Decimal("100"))
+    apres_la_fin = timezone.make_aware(datetime.datetime(2028, 1, 15, 10))
+    services.deposer_bilan(bilan, porteur, donnees(bilan), at=apres_la_fin)
+    services.accepter_bilan(bilan, gestionnaire, score_qualite=Decimal("100"), at=apres_la_fin)
     assert _statuts(convention)["solde"] == StatutEcheance.EXIGIBLE
     assert _statuts(convention)["acompte"] == StatutEcheance.A_VENIR
 
@@ -122,3 +125,16 @@ def test_on_n_accepte_pas_un_bilan_non_depose(instructeur):
         services.accepter_bilan(bilan, instructeur, score_qualite=Decimal("50"))
     with pytest.raises(services.BilanImpossible):
         services.demander_modifications(bilan, instructeur, "Motif")
+
+
+def test_le_bilan_final_se_depose_apres_la_fin_de_l_operation():
+    convention, porteur = convention_signee()  # opération du 01/01/2026 au 31/12/2027
+    bilan = bilan_de(convention, "bilan_final")
+    with pytest.raises(services.BilanImpossible, match="après la fin de l'opération, le 31/12/2027"):
+        services.deposer_bilan(
+            bilan, porteur, donnees(bilan), at=timezone.make_aware(datetime.datetime(2027, 12, 31, 20))
+        )
+    services.enregistrer_bilan(bilan, porteur, donnees(bilan))  # le brouillon reste possible
+    services.deposer_bilan(bilan, porteur, donnees(bilan), at=timezone.make_aware(datetime.datetime(2028, 1, 1, 8)))
+    bilan.refresh_from_db()
+    assert bilan.statut == "depose"

@@ -23,7 +23,7 @@ from faker import Faker
 
 from aap.bilans import services as bilans
 from aap.bilans.models import Bilan, StatutBilan
-from aap.bilans.rules import mesures, pieces_dues
+from aap.bilans.rules import cible_mesure, mesures, pieces_dues, type_bilan_final
 from aap.bilans.selectors import lignes_financieres
 from aap.bilans.services_controles import enregistrer_controle, verifications_proposees
 from aap.bilans.services_documents import deposer_document
@@ -92,11 +92,14 @@ def payer_proposes(convention: Convention, agent: User, finances: User, jour: da
 def contenu_bilan(bilan: Bilan, rng: random.Random, faker: Faker, atteinte: float) -> dict:
     """Un contenu complet : chaque mesure réalisée à `atteinte` de son engagement, indicateurs, entrées et
     sorties, bilan qualitatif, dépenses réalisées proches du plan retenu et ressources perçues."""
-    engagements = bilan.operation.engagements
+    operation = bilan.operation
+    final = bilan.type == type_bilan_final(operation.regles)
     realisations = {}
-    for mesure in mesures(bilan.operation.regles):
-        base = Decimal(str(engagements.get(mesure["cible"].split("*")[0].strip()) or 10))
-        realisations[mesure["code"]] = (base * Decimal(str(atteinte))).quantize(Decimal("1"))
+    for mesure in mesures(operation.regles):
+        cible = cible_mesure(
+            mesure, operation.engagements, final=final, debut=operation.date_debut, fin=operation.date_fin
+        )
+        realisations[mesure["code"]] = ((cible or Decimal(10)) * Decimal(str(atteinte))).quantize(Decimal("1"))
     depenses, ressources = lignes_financieres(bilan)
     for ligne in depenses:
         ligne["realise"] = (Decimal(ligne["retenu"]) * Decimal(str(rng.uniform(0.9, 1.0)))).quantize(Decimal("0.01"))
