@@ -76,9 +76,10 @@ def _j(jours: int) -> datetime.timedelta:
     return datetime.timedelta(days=jours)
 
 
-def payer_proposes(convention: Convention, agent: User, finances: User, jour: datetime.date) -> None:
-    """Valide les versements proposés de la convention, les exporte vers les finances et enregistre le mandat."""
-    for versement in Versement.objects.filter(convention=convention, statut=StatutVersement.PROPOSE):
+def payer_proposes(conventions: list[Convention], agent: User, finances: User, jour: datetime.date) -> None:
+    """Valide les versements proposés des conventions, les transmet aux finances en un seul export et enregistre
+    les mandats neuf jours plus tard."""
+    for versement in Versement.objects.filter(convention__in=conventions, statut=StatutVersement.PROPOSE):
         versements.valider_versement(versement, agent, at=_a(jour))
     export = exports.exporter(finances, at=_a(jour + _j(2)))
     if export is None:
@@ -140,7 +141,7 @@ def generer_conventions_demo(
     anciennes = list(Convention.objects.filter(seance=phase1).select_related("structure").order_by("numero"))
     for convention in anciennes:
         signer(convention, gestionnaire, representants[convention.structure_id], jour)
-        payer_proposes(convention, gestionnaire, finances, jour + _j(20))
+    payer_proposes(anciennes, gestionnaire, finances, jour + _j(20))
     _bilans_phase1(anciennes, gestionnaire, instructeur, finances, representants, faker, rng, aujourd_hui, bilan)
     _avenants_demo(anciennes, gestionnaire, representants, aujourd_hui, bilan)
     _documents_annuels_demo(anciennes, representants, aujourd_hui, bilan)
@@ -195,7 +196,7 @@ def _bilans_phase1(
                 at=_a(aujourd_hui - _j(12)),
             )
         if rang == 0:
-            payer_proposes(bi.operation.convention, gestionnaire, finances, aujourd_hui - _j(10))
+            payer_proposes([bi.operation.convention], gestionnaire, finances, aujourd_hui - _j(10))
     # Terminées : BI accepté, acompte payé ; puis bilan final accepté : trop-perçu réclamé (atteinte de 60 %),
     # solde payé puis contrôle de service fait partiel avec reversement, ou solde proposé (atteinte complète).
     for rang, operation in enumerate(terminees[:3]):
@@ -203,14 +204,14 @@ def _bilans_phase1(
         if bi is not None:
             _deposer(bi, representants, rng, faker, 0.9, operation.date_fin - _j(40))
             _accepter(bi, instructeur, rng, operation.date_fin - _j(30))
-            payer_proposes(operation.convention, gestionnaire, finances, operation.date_fin - _j(25))
+            payer_proposes([operation.convention], gestionnaire, finances, operation.date_fin - _j(25))
         bf = operation.bilans.filter(type="bilan_final").first()
         if bf is None:
             continue
         _deposer(bf, representants, rng, faker, (0.6, 1.0, 1.0)[rang], aujourd_hui - _j(15))
         _accepter(bf, instructeur, rng, aujourd_hui - _j(8), score=(55, 92, 90)[rang])
         if rang == 1:
-            payer_proposes(operation.convention, gestionnaire, finances, aujourd_hui - _j(7))
+            payer_proposes([operation.convention], gestionnaire, finances, aujourd_hui - _j(7))
             _controle_partiel(operation, gestionnaire, finances, aujourd_hui)
     bilan.reversements = OrdreReversement.objects.count()
 
