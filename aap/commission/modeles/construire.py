@@ -3,7 +3,7 @@
 Les .docx sont versionnés et modifiables dans Word ou LibreOffice (styles, polices, marges) tant que les balises
 Jinja (`{{ … }}`, `{%p for … %}`, `{%tr for … %}`) restent intactes. Pour les reconstruire :
 
-    uv run python aap/commission/modeles/construire.py
+    uv run python -m aap.commission.modeles.construire
 """
 
 from __future__ import annotations
@@ -11,66 +11,36 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT  # noqa: F401 - gardé pour qui voudrait l'annexe en paysage
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+
+from aap.documents.word import document_a4, paragraphe, tableau_boucle
 
 
 ICI = Path(__file__).resolve().parent
 
 
 def _document() -> Document:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.left_margin = section.right_margin = Cm(2)
-    section.top_margin = section.bottom_margin = Cm(1.8)
-    style = doc.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(10)
-    style.paragraph_format.space_after = Pt(4)
-    return doc
+    return document_a4(marge_cote=2, marge_haut=1.8)
 
 
-def _p(doc, texte: str, *, gras: bool = False, centre: bool = False, taille: int | None = None):
-    paragraphe = doc.add_paragraph()
-    run = paragraphe.add_run(texte)
-    run.bold = gras
-    if taille:
-        run.font.size = Pt(taille)
-    if centre:
-        paragraphe.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    return paragraphe
+def _p(doc, texte: str, *, gras: bool = False, centre: bool = False, taille: int | None = None):  # noqa: ANN001, ANN202
+    return paragraphe(doc, texte, gras=gras, taille=taille, alignement="centre" if centre else "gauche")
 
 
-def _boucle(doc, debut: str, corps: str, fin: str = "{%p endfor %}", **options) -> None:
+def _boucle(doc, debut: str, corps: str, fin: str = "{%p endfor %}", **options) -> None:  # noqa: ANN001, ANN003
     doc.add_paragraph(debut)
     _p(doc, corps, **options)
     doc.add_paragraph(fin)
 
 
-def _tableau(doc, entetes: list[str], cellules: list[str], boucle: str, totaux: list[str]) -> None:
+def _montant(i: int, texte: str, nombre: int) -> bool:
+    return i >= nombre - 4 and "{{" in texte and ("ae" in texte or "depense" in texte or "solde" in texte)
+
+
+def _tableau(doc, entetes: list[str], cellules: list[str], boucle: str, totaux: list[str]) -> None:  # noqa: ANN001
     """Tableau : en-tête, une ligne répétée par docxtpl (`{%tr for %}`), une ligne de total."""
-    table = doc.add_table(rows=4, cols=len(entetes))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, texte in enumerate(entetes):
-        cellule = table.rows[0].cells[i]
-        cellule.text = ""
-        cellule.paragraphs[0].add_run(texte).bold = True
-    table.rows[1].cells[0].text = f"{{%tr for li in {boucle} %}}"
-    for i, texte in enumerate(cellules):
-        table.rows[2].cells[i].text = texte
-        if i >= len(cellules) - 4 and "{{" in texte and ("ae" in texte or "depense" in texte or "solde" in texte):
-            table.rows[2].cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    ligne_total = table.add_row()
-    for i, texte in enumerate(totaux):
-        cellule = ligne_total.cells[i]
-        cellule.text = ""
-        cellule.paragraphs[0].add_run(texte).bold = True
-    doc.add_paragraph()
+    tableau_boucle(
+        doc, entetes, cellules, boucle, totaux=totaux, a_droite=lambda i, texte: _montant(i, texte, len(cellules))
+    )
 
 
 def deliberation() -> Document:

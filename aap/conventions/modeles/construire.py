@@ -5,7 +5,7 @@ Les .docx sont versionnés ; un administrateur peut les télécharger depuis la 
 Word ou LibreOffice et les téléverser, tant que les balises (`{{ … }}`, `{%p for … %}`, `{%tr for … %}`) restent
 intactes et ne nomment que les champs documentés (`aap/conventions/contexte.py`, CHAMPS). Pour les reconstruire :
 
-    uv run python aap/conventions/modeles/construire.py
+    uv run python -m aap.conventions.modeles.construire
 """
 
 from __future__ import annotations
@@ -13,26 +13,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+
+from aap.documents.word import document_a4, paragraphe, tableau_boucle
 
 
 ICI = Path(__file__).resolve().parent
 
 
 def _document() -> Document:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2)
-    style = doc.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(10)
-    style.paragraph_format.space_after = Pt(4)
+    doc = document_a4(marge_cote=2.2, marge_haut=2)
     _pied_de_page(doc)
     return doc
 
@@ -58,19 +50,9 @@ def _pied_de_page(doc) -> None:
     _champ(pied, "NUMPAGES")
 
 
-def _p(doc, texte: str = "", *, gras: bool = False, centre: bool = False, taille: int | None = None, droite=False):
-    paragraphe = doc.add_paragraph()
-    run = paragraphe.add_run(texte)
-    run.bold = gras
-    if taille:
-        run.font.size = Pt(taille)
-    if centre:
-        paragraphe.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif droite:
-        paragraphe.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    else:
-        paragraphe.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    return paragraphe
+def _p(doc, texte: str = "", *, gras: bool = False, centre: bool = False, taille: int | None = None, droite=False):  # noqa: ANN001, ANN202
+    alignement = "centre" if centre else "droite" if droite else "justifie"
+    return paragraphe(doc, texte, gras=gras, taille=taille, alignement=alignement)
 
 
 def _article(doc, titre: str, *paragraphes: str) -> None:
@@ -79,20 +61,9 @@ def _article(doc, titre: str, *paragraphes: str) -> None:
         _p(doc, texte)
 
 
-def _tableau(doc, entetes: list[str], cellules: list[str], boucle: str) -> None:
+def _tableau(doc, entetes: list[str], cellules: list[str], boucle: str) -> None:  # noqa: ANN001
     """En-tête, puis une ligne répétée par docxtpl (`{%tr for %}`)."""
-    table = doc.add_table(rows=4, cols=len(entetes))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, texte in enumerate(entetes):
-        cellule = table.rows[0].cells[i]
-        cellule.text = ""
-        cellule.paragraphs[0].add_run(texte).bold = True
-    table.rows[1].cells[0].text = f"{{%tr for li in {boucle} %}}"
-    for i, texte in enumerate(cellules):
-        table.rows[2].cells[i].text = texte
-    table.rows[3].cells[0].text = "{%tr endfor %}"
-    doc.add_paragraph()
+    tableau_boucle(doc, entetes, cellules, boucle)
 
 
 def _entete(doc, titre: str) -> None:
