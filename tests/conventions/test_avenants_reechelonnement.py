@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from aap.conventions.avenants import reechelonner
@@ -37,12 +37,32 @@ def test_proprietes(nouveau, echeances):
         assert all(resultat[i] == 0 for i in modifiables)  # le trop-versé est réclamé par reversement
 
 
-@given(nouveau=montants, echeances=st.lists(echeance, min_size=2, max_size=6))
-def test_parts_au_prorata_des_taux_le_reliquat_sur_la_derniere(nouveau, echeances):
+@st.composite
+def avenant_a_repartir(draw: st.DrawFn) -> tuple[Decimal, list[tuple[Decimal, Decimal, bool]]]:
+    """Un nouveau montant et des échéances dont au moins deux restent à verser (taux non nul) et dont le liquidé
+    ne dépasse pas le nouveau montant : construits tels quels, sans filtrage."""
+    nouveau = draw(montants)
+    drapeaux = draw(st.permutations([True, True, *draw(st.lists(st.booleans(), max_size=4))]))
+    plafond = int(nouveau / CENTIME) // len(drapeaux)
+    echeances = []
+    for modifiable in drapeaux:
+        t = (
+            draw(st.integers(min_value=1, max_value=10000).map(lambda t: Decimal(t) / 100))
+            if modifiable
+            else draw(taux)
+        )
+        montant = draw(st.integers(min_value=0, max_value=plafond).map(lambda c: Decimal(c) * CENTIME))
+        echeances.append((t, montant, modifiable))
+    return nouveau, echeances
+
+
+@given(cas=avenant_a_repartir())
+def test_parts_au_prorata_des_taux_le_reliquat_sur_la_derniere(cas):
+    nouveau, echeances = cas
     modifiables = [i for i, (_, _, modifiable) in enumerate(echeances) if modifiable]
     fige = sum((m for _, m, modifiable in echeances if not modifiable), Decimal(0))
     total_taux = sum((echeances[i][0] for i in modifiables), Decimal(0))
-    assume(len(modifiables) >= 2 and total_taux > 0 and fige <= nouveau)
+    assert len(modifiables) >= 2 and total_taux > 0 and fige <= nouveau
     resultat = reechelonner(nouveau, echeances)
     reste = nouveau - fige
     for i in modifiables[:-1]:
