@@ -31,6 +31,7 @@ from aap.commission import services_decisions as decisions
 from aap.commission.models import Inscription
 from aap.conventions.models import Convention, StatutConvention
 from aap.core.demo.pieces import pdf_demo
+from aap.core.models import TacheFond
 from aap.core.templatetags.aap_ui import euros, nombre
 from aap.demandes.choix import StatutDemande
 from aap.instruction.models import ModeleConvention
@@ -239,7 +240,8 @@ INDICATEURS_CHIFFRES = {  # fiche F01 : les indicateurs à cible chiffrée atten
 }
 
 
-def _remplir_bilan(page: Page, *, dsp: str | None, places: str, entrees: str, texte: str) -> None:
+def _remplir_bilan(page: Page, *, dsp: str | None, places: str, entrees: str, texte: str, part: Decimal) -> None:
+    """Remplit le bilan ; le bilan financier déclare `part` du plan retenu (dépenses réalisées, ressources perçues)."""
     if dsp is not None:
         page.get_by_label("DSP réalisées").fill(dsp)
     page.get_by_label("Places d'accompagnement occupées (file active moyenne)").fill(places)
@@ -250,13 +252,15 @@ def _remplir_bilan(page: Page, *, dsp: str | None, places: str, entrees: str, te
     for nom, valeur in INDICATEURS_CHIFFRES.items():
         groupe = page.get_by_role("group", name=nom, exact=True)
         groupe.get_by_label("Valeur constatée (nombre)").fill(valeur)
-    page.get_by_role("group", name="Taux de contractualisation", exact=True).get_by_label("Valeur constatée").fill(
-        "92 %"
-    )
+    contractualisation = page.get_by_role("group", name="Taux de contractualisation", exact=True)
+    contractualisation.get_by_label("Valeur constatée").fill("92 %")
+    contractualisation.get_by_label("Commentaire").fill("CE validés pour 92 % des personnes accueillies.")
     page.get_by_label("Bilan qualitatif (bilan pédagogique)").fill(texte)
-    # Bilan financier : le réalisé de chaque dépense du plan retenu, puis chaque ressource perçue.
-    for index, champ in enumerate(page.locator("table.table-saisie input").all()):
-        champ.fill(f"{20000 + index * 1000},00")
+    # Bilan financier : chaque ligne du plan retenu (dépenses puis ressources), montant prévu × `part`.
+    for ligne in page.locator("table.table-saisie tbody tr").all():
+        prevu = Decimal(ligne.locator("td.num").inner_text().replace("\u202f", "").replace("\xa0", "")
+                        .replace(" ", "").replace("€", "").replace(",", "."))  # fmt: skip
+        ligne.locator("input").fill(str((prevu * part).quantize(Decimal("0.01"))).replace(".", ","))
 
 
 def _porteur_depose_intermediaire(page: Page, bilan: Bilan) -> None:
@@ -275,6 +279,7 @@ def _porteur_depose_intermediaire(page: Page, bilan: Bilan) -> None:
         places=str(PLACES),
         entrees="58",
         texte="Plateforme d'accueil ouverte sur Arras et Saint-Pol ; 58 entrées en remobilisation sociale.",
+        part=Decimal("0.48"),
     )
     page.get_by_role("button", name="Déposer le bilan").click()
     expect(page.locator("#recap-erreurs")).to_be_visible()
@@ -320,6 +325,12 @@ def _valider_acompte(page: Page, convention: Convention) -> None:
 def _porteur_depose_final(page: Page, bilan: Bilan) -> None:
     page.goto(f"/conventions/{bilan.operation.convention_id}/")
     page_ok(page, "issue4-27-convention-porteur-avant-bilan-final")
+    # Le porteur voit le calcul de l'acompte ligne par ligne, comme l'agent.
+    page.get_by_role("link", name="voir le calcul de l'acompte").click()
+    expect(page.locator(".calcul__totaux")).to_contain_text(_e(ATTENDU["droit_cumule"]))
+    expect(page.get_by_role("button", name="Valider", exact=False)).to_have_count(0)
+    page_ok(page, "issue4-27b-porteur-calcul-acompte")
+    page.get_by_role("link", name=f"Convention n° {bilan.operation.convention.numero}").click()
     page.get_by_role("link", name="Saisir le bilan final").click()
     expect(page.get_by_text(f"Cible de ce bilan : {nombre(DSP * 2)}")).to_be_visible()  # flux annuel × 2 ans
     # 960 DSP sur 1 600 (60 %), 49 places sur 70 (70 %).
@@ -329,6 +340,7 @@ def _porteur_depose_final(page: Page, bilan: Bilan) -> None:
         places="49",
         entrees="41",
         texte="Deux postes vacants pendant cinq mois : file active réduite, DSP en retrait en 2027.",
+        part=Decimal("0.86"),
     )
     page.get_by_role("button", name="Déposer le bilan").click()
     expect(page.get_by_role("status").first).to_contain_text("Bilan final déposé")
@@ -351,6 +363,18 @@ def _constater_reversement(page: Page, convention: Convention) -> None:
     page_ok(page, "issue4-32-ordre-de-reversement")
 
 
+def _porteur_voit_reversement(page: Page, convention: Convention) -> None:
+    page.goto("/conventions/mes-conventions/")
+    page.get_by_role("link", name=convention.numero, exact=True).click()
+    reversements = page.get_by_role("table", name="Ordres de reversement de l'opération")
+    expect(reversements).to_contain_text(_e(ATTENDU["trop_percu"]))
+    page_ok(page, "issue4-33-porteur-convention-reversement")
+    reversements.get_by_role("link").first.click()
+    expect(page.locator(".lead")).to_contain_text(f"reste dû : {_e(ATTENDU['trop_percu'])}")
+    expect(page.get_by_role("button", name="Annuler l'ordre de reversement")).to_have_count(0)
+    page_ok(page, "issue4-34-porteur-ordre-de-reversement")
+
+
 def test_de_la_cp_au_reversement(navigateur, catalogue_2026, gestionnaire, instructeur, agent_finances, tmp_path):
     structure = StructureFactory(raison_sociale=STRUCTURE, iban="FR7630006000011234567890189", bic="AGRIFRPP836")
     porteur = MembreFactory(structure=structure).user
@@ -362,6 +386,8 @@ def test_de_la_cp_au_reversement(navigateur, catalogue_2026, gestionnaire, instr
         numero = f"{DATE_CP.year}-00001"
         navigateur(lambda page: _generer_envoyer(page, numero, MONTANT_EN_LETTRES), gestionnaire)
         convention = Convention.objects.get(seance=seance)
+        generation = TacheFond.objects.get(type="conventions.generation")
+        assert (generation.statut, generation.progression, generation.demandee_par) == ("terminee", 100, gestionnaire)
         assert convention.numero == numero and convention.montant == MONTANT
         assert convention.statut == StatutConvention.ENVOYEE
         navigateur(lambda page: _porteur_signe(page, numero, pdf), porteur)
@@ -403,6 +429,7 @@ def test_de_la_cp_au_reversement(navigateur, catalogue_2026, gestionnaire, instr
         navigateur(lambda page: _porteur_depose_final(page, final), porteur)
         navigateur(lambda page: _accepter(page, final, "50", "issue4-29-bilan-final"), gestionnaire)
         navigateur(lambda page: _constater_reversement(page, convention), gestionnaire)
+        navigateur(lambda page: _porteur_voit_reversement(page, convention), porteur)
 
     solde = Echeance.objects.get(operation=operation, type="solde")
     assert solde.statut == StatutEcheance.SANS_OBJET and not hasattr(solde, "versement")
