@@ -1,6 +1,14 @@
 from django.urls import path
 
-from aap.instruction import views, views_budget, views_circuit, views_enveloppes, views_notation, views_propositions
+from aap.instruction import (
+    views,
+    views_budget,
+    views_circuit,
+    views_enveloppes,
+    views_import,
+    views_notation,
+    views_propositions,
+)
 
 
 app_name = "instruction"
@@ -20,4 +28,7 @@ urlpatterns = [
     path("enveloppes/<int:pk>/modifier/", views_enveloppes.modifier, name="enveloppe_modifier"),
     path("enveloppes/<int:pk>/supprimer/", views_enveloppes.supprimer, name="enveloppe_supprimer"),
     path("enveloppes/<int:pk>/simulation/", views_enveloppes.simulation, name="simulation"),
+    path("propositions/import/", views_import.importer, name="import_propositions"),
+    path("propositions/import/<int:pk>/", views_import.resultat, name="import_resultat"),
+    path("propositions/import/<int:pk>/importer/", views_import.executer, name="import_executer"),
 ]
