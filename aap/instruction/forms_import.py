@@ -70,10 +70,6 @@ def lire_televersement(fichier, extension: str) -> Tableau:  # noqa: ANN001 - Up
 class ImportPropositionsForm(forms.Form):
     fichier = forms.FileField(
         label="Tableau des propositions",
-        help_text=(
-            f"CSV (séparé par « ; » ou « , ») ou XLSX (première feuille), {taille_lisible(settings.UPLOAD_MAX_BYTES)} "
-            f"au plus. Ligne 1 : l'en-tête, colonnes {', '.join(COLONNES)}."
-        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     annee = forms.TypedChoiceField(label="Édition du catalogue", coerce=int, choices=())
@@ -83,13 +79,18 @@ class ImportPropositionsForm(forms.Form):
         widget=DateInput(),
         help_text=(
             "Les propositions sont inscrites à la séance de cette date, créée si elle n'existe pas (phase "
-            "« Import », en préparation). Une séance déjà votée ou d'une autre édition est refusée."
+            "«\u00a0Import\u00a0», en préparation). Une séance déjà votée ou d'une autre édition est refusée."
         ),
     )
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         annees = list(Edition.objects.order_by("-annee").values_list("annee", flat=True))
+        self.fields["fichier"].help_text = (
+            "CSV (séparé par «\u00a0;\u00a0» ou «\u00a0,\u00a0») ou XLSX (première feuille), "
+            f"{taille_lisible(settings.UPLOAD_MAX_BYTES)} au plus. Ligne 1 : l'en-tête, colonnes "
+            f"{', '.join(COLONNES)}."
+        )
         self.fields["annee"].choices = [(a, str(a)) for a in annees]
         self.fields["annee"].initial = annees[0] if annees else None
         self.tableau: Tableau | None = None

@@ -249,6 +249,8 @@ def test_import_reel_ecrit_au_nom_de_l_agent_puis_ne_cree_plus_rien(
     texte = _texte(client.get(reverse("instruction:import_resultat", args=[premier.pk])))
     assert "Import terminé" in texte and "Séance de la CP du 26/05/2026 créée (phase « Import »)." in texte
     assert "Importée" in texte and "Simulation d'origine" in texte
+    demande = Demande.objects.get(dispositif__code="5.3")
+    assert f'<a href="{reverse("demandes:detail", args=[demande.pk])}"><span class="code">{demande.reference}' in texte
     assert "Déjà lancé depuis cette simulation" in _texte(
         client.get(reverse("instruction:import_resultat", args=[simulation.pk]))
     )
@@ -285,3 +287,33 @@ def test_ligne_en_echec_a_l_import_montree_avec_sa_raison(
     assert not Demande.objects.filter(dispositif__code="5.7").exists()
     texte = _texte(client.get(reverse("instruction:import_resultat", args=[tache.pk]), {"lignes": "rejetees"}))
     assert "En échec" in texte and "panne simulée" in texte
+
+
+# --- Dans Chromium (axe-core sur chaque page) -------------------------------------------------------------
+
+
+def test_parcours_dans_le_navigateur(navigateur, gestionnaire, catalogue_2026):
+    from playwright.sync_api import Page, expect
+
+    from tests.navigateur import page_ok
+
+    def scenario(page: Page) -> None:
+        page.goto(reverse("instruction:enveloppes"))
+        page.get_by_role("link", name="Importer un tableau de propositions").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Importer un tableau de propositions")
+        page_ok(page, "import-propositions-formulaire")
+        page.get_by_label("Tableau des propositions").set_input_files(str(DONNEES))
+        page.get_by_label("Date de la séance de la Commission permanente (facultatif)").fill("2026-05-26")
+        page.get_by_role("button", name="Lancer la simulation").click()
+        page.get_by_role("link", name="Voir le détail et importer pour de bon").click()
+        expect(page.get_by_role("table")).to_contain_text("territoire inconnu « Arras »")
+        page_ok(page, "import-propositions-simulation")
+        page.get_by_role("button", name="Importer pour de bon").click()
+        page.get_by_role("link", name="Voir le détail de l'import").click()
+        expect(page.get_by_role("status").first).to_contain_text("Import terminé")
+        page.get_by_role("link", name="Déjà importées (0)").focus()
+        page_ok(page, "import-propositions-import")
+
+    navigateur(scenario, gestionnaire)
+    assert Demande.objects.filter(reference__startswith="IMP2026-", cree_par=gestionnaire).count() == 5
+    assert Inscription.objects.filter(seance__date=datetime.date(2026, 5, 26)).count() == 5

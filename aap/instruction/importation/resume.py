@@ -37,6 +37,7 @@ class Issue:
     creee: bool = False
     structure_creee: bool = False
     inscrite: bool = False
+    demande_id: int | None = None  # demande créée ou déjà importée
 
     @property
     def rejetee(self) -> bool:
@@ -93,6 +94,7 @@ def traiter_ligne(
         return issue
     if not ecrire:
         issue.creee = plan.existante is None
+        issue.demande_id = plan.existante.pk if plan.existante else None
         issue.structure_creee = issue.creee and plan.structure.creee_par_ligne == plan.numero
         issue.inscrite = inscrire and not deja_inscrite(plan, seance)
         return issue
@@ -108,6 +110,7 @@ def traiter_ligne(
         issue.creee = resultat.demande_creee
         issue.structure_creee = resultat.structure_creee
         issue.inscrite = resultat.inscription_creee
+        issue.demande_id = resultat.demande.pk if resultat.demande else None
     return issue
 
 
@@ -212,6 +215,7 @@ def ligne_en_donnees(issue: Issue) -> dict:
         "hors_budget": False,
         "quantites": "",
         "reference": plan.reference,
+        "demande_id": issue.demande_id,
         "inscrite": issue.inscrite,
         "avertissements": list(plan.avertissements),
     }
