@@ -232,10 +232,7 @@ PAGES = [
 ]  # fmt: skip
 
 #: Écarts constatés sur les pages : (nom de la page, rôle) → raison.
-ECARTS_PAGES = {
-    ("demander un avenant (formulaire)", "lecteur"): "200 au lieu de 403 : le formulaire est montré à un membre "
-    "« lecture seule » (le service refusera la demande).",
-}
+ECARTS_PAGES: dict[tuple[str, str], str] = {}
 
 
 # --- Actions (POST) : chaque fabrique d'URL met l'objet dans l'état où l'action est permise -----------------------
@@ -399,23 +396,10 @@ ACTIONS = [
 #: Refus sans effet mais pas par un 403 : (nom de l'action, rôle) → code obtenu (vérifié par test_refus_sans_effet).
 REFUS_SUR_PLACE = {
     ("déposer l'exemplaire signé", "lecteur"): 400,  # le refus du service s'affiche dans la fiche
-    ("demander un avenant", "lecteur"): 400,  # idem, dans le formulaire
-    ("consigner un contrôle", "slai"): 302,  # redirection vers la page avec un message d'erreur
-    ("consigner un contrôle", "finances"): 302,
 }
 
-#: Écarts constatés sur les actions : (nom de l'action, rôle) → raison (code obtenu).
-ECARTS_ACTIONS = {
-    **{
-        cle: f"{code} au lieu de 403 : refus affiché sur place par le service, rien ne change "
-        "(voir test_refus_sans_effet)."
-        for cle, code in REFUS_SUR_PLACE.items()
-    },
-    ("enregistrer le bilan", "lecteur"): "302 au lieu de 403 : un membre « lecture seule » enregistre (et peut "
-    "déposer) le bilan — bilans.services.peut_saisir / _exiger_saisie ne vérifient pas ROLES_ECRITURE.",
-    ("déposer un document annuel", "lecteur"): "302 au lieu de 403 : un membre « lecture seule » dépose un document "
-    "annuel — bilans.services_documents.deposer_document ne vérifie pas ROLES_ECRITURE.",
-}
+#: Écarts constatés sur les actions : (nom de l'action, rôle) → raison (code obtenu). Aucun à ce jour.
+ECARTS_ACTIONS: dict[tuple[str, str], str] = {}
 
 
 def _client(client, user):  # noqa: ANN001, ANN202
@@ -450,8 +434,10 @@ def test_actions(client, monde, role, nom, url, donnees, attendu, etat):
     apres = etat(monde)
     if role == "anonyme":
         assert response.status_code == 302 and response.url.startswith(reverse("core:login"))
+    # Un refus affiché sur place par le service (formulaire réaffiché, message) vaut un 403 : rien ne change.
+    attendu = {**attendu, role: REFUS_SUR_PLACE.get((nom, role), attendu[role])}
     assert response.status_code == attendu[role], f"{role} → {nom}"
-    if attendu[role] == 302 and role != "anonyme":
+    if attendu[role] == 302 and role != "anonyme" and (nom, role) not in REFUS_SUR_PLACE:
         assert apres != avant, f"{role} → {nom} : l'action autorisée n'a rien changé"
     else:
         assert apres == avant, f"{role} → {nom} : une action refusée a changé l'état"

@@ -29,8 +29,8 @@ from aap.conventions.regles import date_limite_bilan
 from aap.core import audit
 from aap.core.models import Role, User
 from aap.core.permissions import exiger_role
+from aap.structures.droits import peut_ecrire
 from aap.structures.fichiers import PDF, XLSX, FichierRefuse, verifier_fichier
-from aap.structures.models import Membre
 from aap.versements.services import rendre_exigibles
 
 
@@ -77,7 +77,7 @@ def peut_saisir(bilan: Bilan, user: User) -> bool:
         and user.role == Role.PORTEUR
         and bilan.statut in STATUTS_A_SAISIR
         and bilan.operation.convention.statut == StatutConvention.SIGNEE
-        and Membre.objects.filter(structure_id=bilan.operation.convention.structure_id, user=user, actif=True).exists()
+        and peut_ecrire(user, bilan.operation.convention.structure)
     )
 
 
@@ -88,9 +88,11 @@ def _verrouiller(bilan: Bilan) -> Bilan:
 def _exiger_saisie(bilan: Bilan, acteur: User) -> None:
     if not (acteur.is_authenticated and acteur.role == Role.PORTEUR):
         raise PermissionDenied("Un bilan est saisi par un membre de la structure.")
-    structure_id = bilan.operation.convention.structure_id
-    if not Membre.objects.filter(structure_id=structure_id, user=acteur, actif=True).exists():
-        raise PermissionDenied("Seuls les membres de la structure saisissent ses bilans.")
+    if not peut_ecrire(acteur, bilan.operation.convention.structure):
+        raise PermissionDenied(
+            "Seuls le représentant légal et les gestionnaires de la structure saisissent ses bilans "
+            "(un membre « lecture seule » les consulte)."
+        )
     if bilan.operation.convention.statut != StatutConvention.SIGNEE:
         raise BilanImpossible("Les bilans se déposent une fois la convention signée par les deux parties.")
     if bilan.statut not in STATUTS_A_SAISIR:

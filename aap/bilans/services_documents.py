@@ -16,8 +16,9 @@ from aap.bilans.rules import PieceDue, pieces_dues
 from aap.core import audit
 from aap.core.models import Role, User
 from aap.core.permissions import exiger_dpid
+from aap.structures.droits import peut_ecrire
 from aap.structures.fichiers import FichierRefuse, verifier_fichier
-from aap.structures.models import Membre, Structure
+from aap.structures.models import Structure
 
 
 class DocumentImpossible(Exception):
@@ -46,11 +47,10 @@ def deposer_document(
     structure: Structure, acteur: User, *, exercice: int, code: str, fichier: Any, at: datetime.datetime | None = None
 ) -> DocumentAnnuel:
     """Dépose (ou remplace) une pièce annuelle due ; une pièce déjà acceptée n'est plus remplaçable."""
-    if (
-        not (acteur.is_authenticated and acteur.role == Role.PORTEUR)
-        or not Membre.objects.filter(structure=structure, user=acteur, actif=True).exists()
-    ):
-        raise PermissionDenied("Les documents annuels sont déposés par un membre de la structure.")
+    if not (acteur.is_authenticated and acteur.role == Role.PORTEUR) or not peut_ecrire(acteur, structure):
+        raise PermissionDenied(
+            "Les documents annuels sont déposés par le représentant légal ou un gestionnaire de la structure."
+        )
     piece = piece_due(structure, exercice, code)
     _verifier(piece, fichier)
     at = at or timezone.now()

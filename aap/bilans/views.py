@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +21,7 @@ from aap.core.pagination import paginate, sort_queryset
 from aap.core.permissions import role_required
 from aap.core.workflow import TransitionInterdite
 from aap.demandes.models import Demande
+from aap.structures.droits import peut_ecrire
 from aap.structures.fichiers import mime_du_nom
 from aap.structures.models import Structure
 
@@ -88,6 +89,10 @@ def saisir(request: HttpRequest, pk: int) -> HttpResponse:
     form = _form(bilan, request.POST or None, request.FILES or None) if modifiable else None
     if request.method == "POST":
         if form is None:
+            if not peut_ecrire(request.user, bilan.operation.convention.structure):
+                raise PermissionDenied(
+                    "Votre rôle dans la structure est « lecture seule » : vous consultez ses bilans."
+                )
             messages.error(request, "Ce bilan n'est plus modifiable.")
             return redirect("bilans:saisir", pk=bilan.pk)
         if form.is_valid():

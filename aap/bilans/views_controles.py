@@ -4,7 +4,7 @@ final absent, relances (journal et lancement en tâche de fond par un gestionnai
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,8 +39,10 @@ def controles(request: HttpRequest, pk: int) -> HttpResponse:
             initial={"date_controle": timezone.localdate()},
         )
     if request.method == "POST":
+        if not request.user.est_dpid:
+            raise PermissionDenied("Le contrôle de service fait est consigné par un agent de la DPID.")
         if form is None:
-            messages.error(request, "Le contrôle de service fait est consigné par un agent de la DPID.")
+            messages.error(request, "Le contrôle de service fait porte sur une convention signée.")
             return redirect("bilans:controles", pk=operation.pk)
         if form.is_valid():
             try:

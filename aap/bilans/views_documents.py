@@ -21,8 +21,9 @@ from aap.core import audit
 from aap.core.models import AGENT_ROLES, DPID_ROLES, Role, Territoire
 from aap.core.pagination import paginate, sort_queryset
 from aap.core.permissions import role_required
+from aap.structures.droits import peut_ecrire
 from aap.structures.fichiers import mime_du_nom
-from aap.structures.models import Membre, Structure
+from aap.structures.models import Structure
 
 
 def _fil(request: HttpRequest, structure: Structure) -> list[tuple[str, str]]:
@@ -36,10 +37,7 @@ def _fil(request: HttpRequest, structure: Structure) -> list[tuple[str, str]]:
 
 def _contexte(request: HttpRequest, structure: Structure, erreurs: dict | None = None) -> dict:
     etat = etat_documents(structure, timezone.localdate())
-    membre = (
-        request.user.role == Role.PORTEUR
-        and Membre.objects.filter(structure=structure, user=request.user, actif=True).exists()
-    )
+    membre = request.user.role == Role.PORTEUR and peut_ecrire(request.user, structure)
     formulaires = {}
     if membre:
         for piece in etat.pieces:

@@ -16,13 +16,22 @@ from aap.core.models import TacheFond
 from aap.core.taches import Progression
 
 
+def _compter(nombre: int, singulier: str, pluriel: str) -> str:
+    return f"aucune {singulier}" if nombre == 0 else f"{nombre} {singulier if nombre == 1 else pluriel}"
+
+
 def generer_pour_seance(tache: TacheFond, progression: Progression, *, seance_id: int) -> dict[str, Any]:
     seance = SeanceCP.objects.select_related("edition").get(pk=seance_id)
     compte = CompteRendu()
     generer_conventions_seance(seance, tache.demandee_par, progression=progression, compte=compte)
     reste = len(compte.par_avenant) + len(compte.convention_signee)
-    message = f"{len(compte.creees)} convention(s) générée(s), {len(compte.completees)} complétée(s)"
-    message += f", {reste} inscription(s) à traiter par avenant." if reste else "."
+    parties = [_compter(len(compte.creees), "convention générée", "conventions générées")]
+    if compte.completees:
+        parties.append(_compter(len(compte.completees), "convention complétée", "conventions complétées"))
+    if reste:
+        parties.append(_compter(reste, "inscription à traiter par avenant", "inscriptions à traiter par avenant"))
+    message = ", ".join(parties) + "."
+    message = message[0].upper() + message[1:]
     return {
         "message": message,
         "lignes": compte.lignes(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,6 +40,8 @@ def mes_conventions(request: HttpRequest) -> HttpResponse:
 @role_required(Role.PORTEUR, *DPID_ROLES)
 def avenant_demander(request: HttpRequest, pk: int) -> HttpResponse:
     convention = convention_de(request.user, pk)
+    if not services_avenants.peut_demander(request.user, convention):
+        raise PermissionDenied("Votre rôle dans la structure est « lecture seule » : vous consultez ses conventions.")
     form = AvenantForm(request.POST or None, convention=convention)
     if request.method == "POST" and form.is_valid():
         donnees = form.cleaned_data

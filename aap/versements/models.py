@@ -97,7 +97,8 @@ class ExportFinances(models.Model):
         verbose_name_plural = "exports vers les finances"
 
     def __str__(self) -> str:
-        return f"Export n° {self.pk} du {self.cree_le:%d/%m/%Y} ({self.nombre} ordres)"
+        ordres = "1 ordre" if self.nombre == 1 else f"{self.nombre} ordres"
+        return f"Export n° {self.pk} du {timezone.localtime(self.cree_le):%d/%m/%Y} ({ordres})"
 
 
 class Versement(models.Model):

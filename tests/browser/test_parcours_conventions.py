@@ -147,7 +147,7 @@ def _generer_envoyer(page: Page, convention_attendue: str, montant_lettres: str)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Génération des conventions de la CP du {DATE_CP:%d/%m/%Y}"
     )
-    expect(page.get_by_role("status").first).to_contain_text("1 convention(s) générée(s)")
+    expect(page.get_by_role("status").first).to_contain_text("1 convention générée")
     page_ok(page, "issue4-03-tache-generation")
     page.get_by_role("link", name=f"Conventions de la CP du {DATE_CP:%d/%m/%Y}").click()
     expect(page.get_by_role("status").first).to_contain_text("Toutes les opérations approuvées")

@@ -38,7 +38,7 @@ def test_generer_depuis_la_page_de_la_seance(client, gestionnaire, seance, djang
     tache = TacheFond.objects.get()
     assert reponse.status_code == 302 and reponse.url == reverse("core:tache", args=[tache.pk])
     assert tache.statut == StatutTache.TERMINEE, tache.erreurs
-    assert tache.resultat["message"] == "2 convention(s) générée(s), 0 complétée(s)."
+    assert tache.resultat["message"] == "2 conventions générées."
     assert tache.resultat["lien"] == reverse("conventions:seance", args=[seance.pk])
     assert Convention.objects.count() == 2
     page = client.get(reverse("conventions:seance", args=[seance.pk])).content.decode()

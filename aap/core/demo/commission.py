@@ -273,7 +273,13 @@ def raccourcir_periodes(choisies: list[Proposition], agent: User, aujourd_hui: d
     intermédiaire et final peuvent déjà être produits, leur solde calculé (ou le trop-perçu réclamé)."""
     fin = aujourd_hui - datetime.timedelta(days=45)
     raccourcies = 0
-    for proposition in choisies[1:]:  # la première (structure du porteur de démonstration) reste entière
+    # La première (structure du porteur de démonstration) reste entière ; les opérations à parts conditionnées
+    # passent d'abord (leur solde peut faire apparaître un trop-perçu).
+    candidates = sorted(
+        choisies[1:],
+        key=lambda p: not (p.demande.dispositif.regles.get("financement") or {}).get("parts_conditionnees"),
+    )
+    for proposition in candidates:
         demande = proposition.demande
         if raccourcies == 3 or proposition.date_fin <= fin or (fin - proposition.date_debut).days < 180:
             continue

@@ -171,8 +171,12 @@ def _bilans_phase1(
     bilan: BilanConventions,
 ) -> None:
     """Bilans des opérations de la phase 1 : intermédiaires (par anticipation) et finaux (opérations terminées)."""
-    operations = list(Operation.objects.filter(convention__in=anciennes).select_related("convention"))
-    terminees = [o for o in operations if o.date_fin < aujourd_hui]
+    operations = list(Operation.objects.filter(convention__in=anciennes).select_related("convention").order_by("pk"))
+    # Les opérations terminées à parts conditionnées d'abord : la première montre le trop-perçu réclamé.
+    terminees = sorted(
+        (o for o in operations if o.date_fin < aujourd_hui),
+        key=lambda o: (not o.regles.get("parts_conditionnees"), o.pk),
+    )
     en_cours = [o for o in operations if o.date_fin >= aujourd_hui]
     # Les bilans de la structure du porteur de démonstration restent à produire : c'est à lui de les déposer.
     porteurs = [c.email for c in COMPTES if c.role == Role.PORTEUR]
@@ -259,7 +263,9 @@ def _avenants_demo(
     bilan: BilanConventions,
 ) -> None:
     """Un avenant de période signé (événement exceptionnel), un avenant financier demandé par la structure."""
-    signees = list(Convention.objects.filter(pk__in=[c.pk for c in anciennes], statut=StatutConvention.SIGNEE))
+    signees = list(
+        Convention.objects.filter(pk__in=[c.pk for c in anciennes], statut=StatutConvention.SIGNEE).order_by("numero")
+    )
     if len(signees) < 2:
         return
     periode, financier = signees[-1], signees[-2]

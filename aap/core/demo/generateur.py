@@ -132,9 +132,9 @@ def generer(
         )
 
         sessions = list(
-            SessionAppel.objects.filter(dispositif__edition=edition, numero=1, demonstration=False).select_related(
-                "dispositif__edition"
-            )
+            SessionAppel.objects.filter(dispositif__edition=edition, numero=1, demonstration=False)
+            .select_related("dispositif__edition")
+            .order_by("dispositif__ordre", "dispositif__code")  # ordre stable : la démonstration est reproductible
         )
         labellisees = [s for s in structures if s.label_referent_62]
         statuts = [s for s, poids in STATUTS for _ in range(poids)]
