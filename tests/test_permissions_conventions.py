@@ -464,6 +464,10 @@ CONSULTATIONS = [
     ("document annuel (fichier)", lambda m: reverse("bilans:document_fichier", args=[m.document.pk]),
      lambda m: m.document),
     ("fiche convention", lambda m: reverse("conventions:detail", args=[m.convention.pk]), lambda m: m.convention),
+    ("versement (calcul)", lambda m: reverse("versements:detail", args=[m.versement.pk]), lambda m: m.versement),
+    ("ordre de reversement", lambda m: reverse("versements:reversement", args=[m.ordre.pk]), lambda m: m.ordre),
+    ("contrôles de l'opération", lambda m: reverse("bilans:controles", args=[m.operation.pk]), lambda m: m.operation),
+    ("avenant", lambda m: reverse("conventions:avenant", args=[m.avenant.pk]), lambda m: m.avenant),
 ]  # fmt: skip
 
 
@@ -480,7 +484,7 @@ def test_consultation_tracee(client, monde, role, nom, url, cible):
 
 def test_la_structure_ne_trace_pas_ses_propres_consultations(client, monde):
     for nom, url, _ in CONSULTATIONS:
-        if nom == "examen du bilan":  # page des agents
+        if nom in ("examen du bilan", "contrôles de l'opération"):  # pages des agents
             continue
-        assert _client(client, monde.users["porteur"]).get(url(monde)).status_code == 200
+        assert _client(client, monde.users["porteur"]).get(url(monde)).status_code == 200, nom
     assert not AuditLog.objects.filter(action="consultation").exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aap.core import audit
 from aap.bilans import services_controles
 from aap.bilans.forms import ControleForm
 from aap.bilans.models import Relance
@@ -30,6 +31,8 @@ def _operation(request: HttpRequest, pk: int) -> Operation:
 @role_required(*AGENT_ROLES)
 def controles(request: HttpRequest, pk: int) -> HttpResponse:
     operation = _operation(request, pk)
+    if request.method == "GET":
+        audit.log_access(request.user, operation)
     peut_controler = request.user.est_dpid and operation.convention.statut in services_controles.STATUTS_CONTROLABLES
     form = None
     if peut_controler:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from aap.core import audit
 from aap.conventions import avenants as services_avenants
 from aap.conventions import selectors
 from aap.conventions.forms import AvenantForm, DecisionAvenantForm, RattachementCPForm
@@ -101,7 +102,9 @@ def afficher_avenant(request: HttpRequest, avenant: Avenant, status: int = 200, 
 
 @login_required
 def avenant(request: HttpRequest, pk: int) -> HttpResponse:
-    return afficher_avenant(request, avenant_de(request.user, pk))
+    objet = avenant_de(request.user, pk)
+    audit.log_access(request.user, objet)
+    return afficher_avenant(request, objet)
 
 
 @require_POST

@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from aap.core import audit
 from aap.core.models import AGENT_ROLES, Role
 from aap.core.pagination import paginate, sort_queryset
 from aap.core.permissions import role_required
@@ -71,6 +72,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.versements_pour(request.user).select_related("valide_par", "convention__seance"), pk=pk
     )
     operation = versement.echeance.operation
+    audit.log_access(request.user, versement)
     peut_agir = request.user.role in ROLES_VALIDATION
     contexte = {
         "versement": versement,

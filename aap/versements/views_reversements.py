@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from aap.core import audit
 from aap.core.models import AGENT_ROLES, Role
 from aap.core.pagination import paginate, sort_queryset
 from aap.core.permissions import role_required
@@ -75,7 +76,9 @@ def _contexte(request: HttpRequest, pk: int, **extra: object) -> dict:
 
 @role_required(*AGENT_ROLES, Role.PORTEUR)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "versements/reversement.html", _contexte(request, pk))
+    contexte = _contexte(request, pk)
+    audit.log_access(request.user, contexte["ordre"])
+    return render(request, "versements/reversement.html", contexte)
 
 
 @require_POST
