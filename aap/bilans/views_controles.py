@@ -11,13 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from aap.core import audit
 from aap.bilans import services_controles
 from aap.bilans.forms import ControleForm
 from aap.bilans.models import Relance
 from aap.bilans.selectors import controles_de, operations_pour
 from aap.conventions.models import Operation
-from aap.core import taches
+from aap.core import audit, taches
 from aap.core.models import AGENT_ROLES, DPID_ROLES, Role
 from aap.core.pagination import paginate
 from aap.core.permissions import role_required

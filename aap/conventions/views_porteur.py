@@ -11,13 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from aap.core import audit
 from aap.conventions import avenants as services_avenants
 from aap.conventions import selectors
 from aap.conventions.forms import AvenantForm, DecisionAvenantForm, RattachementCPForm
 from aap.conventions.models import Avenant, Convention
 from aap.conventions.services import ConventionImpossible
 from aap.conventions.views import convention_de, fil, servir
+from aap.core import audit
 from aap.core.models import DPID_ROLES, Role, User
 from aap.core.permissions import role_required
 
