@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 
+from aap.catalogue.models import Edition
 from aap.conventions.models import TypeModele
+from aap.core.templatetags.aap_ui import euros
 
 
 TAILLE_MAX = 10 * 1024 * 1024
@@ -38,7 +42,7 @@ class ExportScdlForm(forms.Form):
         help_text="Conventions signées par le Département pendant cette année civile.",
     )
     tous = forms.BooleanField(
-        label="Inclure les conventions de 23 000 € ou moins",
+        label="Inclure les conventions sous le seuil de publication",
         required=False,
         help_text="Par défaut, seules les conventions soumises à publication (au-delà du seuil) sont exportées.",
     )
@@ -46,3 +50,7 @@ class ExportScdlForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["annee"].initial = timezone.localdate().year
+        edition = Edition.objects.exclude(conventionnement={}).order_by("-annee").first()
+        if edition is not None:
+            seuil = euros(Decimal(str(edition.conventionnement["seuil_publication"])))
+            self.fields["tous"].label = f"Inclure les conventions de {seuil} ou moins"

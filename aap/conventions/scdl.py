@@ -64,7 +64,7 @@ def conventions_publiables(annee: int, tous: bool = False) -> list[Convention]:
     for convention in candidates:
         if timezone.localdate(convention.signee_departement_le).year != annee:
             continue
-        seuil = Decimal(str((convention.edition.conventionnement or {}).get("seuil_publication", "23000.00")))
+        seuil = Decimal(str(convention.edition.conventionnement["seuil_publication"]))
         if tous or convention.montant > seuil:
             retenues.append(convention)
     return retenues
