@@ -260,9 +260,13 @@ def seance_passee(
     )
     cp.inscrire(seance, choisies, agent, at=moment - datetime.timedelta(days=19))
     voter(seance, agent, elus, moment)
-    inscriptions = list(seance.inscriptions.order_by("-pk"))
-    decisions.rejeter(inscriptions[0], agent, "Projet redondant avec l'offre existante du territoire.", at=moment)
-    decisions.ajourner(inscriptions[1], agent, "Dans l'attente du bilan 2025 de l'action.", at=moment)
+    # Les deux dernières propositions choisies (jamais la première, celle de la structure du porteur de
+    # démonstration) : l'ordre de création des inscriptions ne dit rien de l'ordre des propositions.
+    rang = {p.pk: n for n, p in enumerate(choisies)}
+    inscriptions = sorted(seance.inscriptions.all(), key=lambda i: rang.get(i.proposition_id, -1))
+    rejetee, ajournee = inscriptions[-1], inscriptions[-2]
+    decisions.rejeter(rejetee, agent, "Projet redondant avec l'offre existante du territoire.", at=moment)
+    decisions.ajourner(ajournee, agent, "Dans l'attente du bilan 2025 de l'action.", at=moment)
     decisions.approuver_tout(seance, agent, at=moment)
     decisions.notifier(seance, agent, at=moment + datetime.timedelta(days=3))
     return seance
