@@ -34,6 +34,7 @@ from aap.catalogue.schema_base import (
     deplier_territoires,
 )
 from aap.catalogue.schema_notation import Critere, codes_en_double
+from aap.catalogue.schema_parcours import RegleParcours
 
 
 __all__ = [
@@ -324,6 +325,8 @@ class Fiche(Strict):
     contacts: list[Contact] = []
     #: Critères de sélection propres à la fiche, notés en plus des critères généraux de l'appel.
     criteres: list[Critere] = []
+    #: Règles des parcours d'accompagnement (délais, contrat d'engagement, entretiens, heures d'activité).
+    parcours: list[RegleParcours] = []
     choix: list[Choix] = []
 
     @field_validator("echeancier")
@@ -369,6 +372,14 @@ class Fiche(Strict):
         if len(set(compteurs)) != len(compteurs):
             raise ValueError("un compteur est cité deux fois")
         return compteurs
+
+    @field_validator("parcours")
+    @classmethod
+    def _parcours_uniques(cls, parcours: list[RegleParcours]) -> list[RegleParcours]:
+        doublons = codes_en_double([p.code for p in parcours])
+        if doublons:
+            raise ValueError(f"code(s) de parcours en double : {', '.join(doublons)}")
+        return parcours
 
     @field_validator("criteres")
     @classmethod
