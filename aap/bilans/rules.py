@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from aap.bilans.models import DocumentAnnuel, StatutDocumentAnnuel
 from aap.conventions.models import Convention, StatutConvention
 from aap.conventions.regles import ajouter_mois, fin_exercice
 from aap.structures.models import Structure
-from aap.versements.rules import duree_annees, evaluer_cible, facteur_cible
+from aap.versements.rules import arrondi, duree_annees, evaluer_cible, facteur_cible
 
 
 #: Conventions qui obligent la structure à produire ses documents annuels.
@@ -144,7 +144,7 @@ def cible_mesure(
     if engagements.get(mesure["cible"].split("*")[0].strip()) in (None, ""):
         return None
     facteur = facteur_cible(mesure.get("nature", "stock"), final, duree_annees(debut, fin))
-    return (evaluer_cible(mesure["cible"], engagements) * facteur).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return arrondi(evaluer_cible(mesure["cible"], engagements) * facteur)
 
 
 def cle_mesure(code: str) -> str:

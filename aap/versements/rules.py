@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from aap.demandes.financement import arrondi  # au centime, au demi supérieur (droits, trop-perçus)
+
 
 CENTIME = Decimal("0.01")
 CENT = Decimal(100)
@@ -42,11 +44,6 @@ PRECISION_ATTEINTE = Decimal("0.0001")
 def centimes(montant: Decimal) -> Decimal:
     """Tronque au centime inférieur : une échéance n'excède jamais sa part exacte ; le reliquat va à la dernière."""
     return montant.quantize(CENTIME, rounding=ROUND_DOWN)
-
-
-def arrondi(montant: Decimal) -> Decimal:
-    """Arrondi au centime, au demi supérieur (droits, trop-perçus)."""
-    return montant.quantize(CENTIME, rounding=ROUND_HALF_UP)
 
 
 def repartir(montant: Decimal, taux: Sequence[Decimal]) -> list[Decimal]:
@@ -207,7 +204,7 @@ def calculer_parts(
             for m in part.get("mesures", []):
                 engage = evaluer_cible(m["cible"], engagements)
                 facteur = facteur_cible(m["nature"], solde, duree)
-                cible = (engage * facteur).quantize(CENTIME, rounding=ROUND_HALF_UP)
+                cible = arrondi(engage * facteur)
                 realise = decimal(realisations.get(m["code"]))
                 mesures.append(
                     LigneMesure(

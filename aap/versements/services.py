@@ -84,7 +84,7 @@ def rendre_exigibles(
 
 def _centimes(total: Decimal | None) -> Decimal:
     """Une somme agrégée au centime (SQLite rend des décimaux à précision flottante : 10529.4000000000)."""
-    return Decimal(total or 0).quantize(rules.CENTIME)
+    return rules.arrondi(Decimal(total or 0))
 
 
 def _deja_engage(operation: Operation, sauf: Echeance | None = None) -> Decimal:
