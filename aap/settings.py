@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "aap.conventions",
     "aap.versements",
     "aap.bilans",
+    "aap.parcours",
+    "aap.qualite",
     "aap.documents",
     "aap.api",
 ]

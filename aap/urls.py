@@ -13,6 +13,10 @@ urlpatterns = [
     path("conventions/", include("aap.conventions.urls")),
     path("versements/", include("aap.versements.urls")),
     path("bilans/", include("aap.bilans.urls")),
+    path("parcours/", include("aap.parcours.urls")),
+    path("parcours/imports/", include("aap.parcours.urls_imports")),
+    path("charte/", include("aap.qualite.urls")),
+    path("observatoire/", include("aap.qualite.urls_observatoire")),
     path("api/", include("aap.api.urls")),
     path("admin/", admin.site.urls),
 ]

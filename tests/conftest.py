@@ -71,6 +71,16 @@ def administrateur() -> User:
 
 
 @pytest.fixture
+def referent() -> User:
+    """Un référent de parcours d'une structure d'Arras (il ne voit que les personnes orientées vers elle)."""
+    from aap.structures.models import RoleMembre
+
+    user = UserFactory(role=Role.REFERENT, email="referent@structure.test")
+    MembreFactory(user=user, role=RoleMembre.REFERENT)
+    return user
+
+
+@pytest.fixture
 def catalogue_2026():
     """L'édition 2026 du catalogue, chargée depuis les fichiers versionnés (`aap/catalogue/data/2026/`).
 

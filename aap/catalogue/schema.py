@@ -33,6 +33,7 @@ from aap.catalogue.schema_base import (
     Territoires,
     deplier_territoires,
 )
+from aap.catalogue.schema_charte import Charte
 from aap.catalogue.schema_notation import Critere, codes_en_double
 from aap.catalogue.schema_parcours import RegleParcours
 
@@ -327,6 +328,8 @@ class Fiche(Strict):
     criteres: list[Critere] = []
     #: Règles des parcours d'accompagnement (délais, contrat d'engagement, entretiens, heures d'activité).
     parcours: list[RegleParcours] = []
+    #: Grille de la charte qualité (critères, poids, cibles, bonus), évaluée sur les parcours.
+    charte: Charte | None = None
     choix: list[Choix] = []
 
     @field_validator("echeancier")
@@ -388,6 +391,24 @@ class Fiche(Strict):
         if doublons:
             raise ValueError(f"code(s) de critère en double : {', '.join(doublons)}")
         return criteres
+
+    @model_validator(mode="after")
+    def _charte_coherente(self) -> Fiche:
+        if self.charte is None:
+            return self
+        if not self.parcours:
+            raise ValueError("une charte qualité suppose des parcours (section parcours:)")
+        if not any(p.base == "qualite" for p in self.financement.parts_conditionnees):
+            raise ValueError("une charte qualité sans part conditionnée « qualite » ne module rien")
+        codes_parcours = {p.code for p in self.parcours}
+        codes_indicateurs = {i.code for i in self.indicateurs}
+        for critere in self.charte.criteres:
+            inconnus = set(critere.parcours) - codes_parcours
+            if inconnus:
+                raise ValueError(f"critère {critere.code} : parcours inconnu(s) {', '.join(sorted(inconnus))}")
+            if critere.indicateur and critere.indicateur not in codes_indicateurs:
+                raise ValueError(f"critère {critere.code} : indicateur « {critere.indicateur} » absent de la fiche")
+        return self
 
     def codes_territoires(self) -> list[str]:
         """Les codes `Territoire` couverts (voir `deplier_territoires`)."""

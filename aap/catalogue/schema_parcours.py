@@ -25,6 +25,8 @@ class RegleParcours(Strict):
     duree_totale_max_mois: int | None = Field(default=None, ge=1, le=60)
     revue_slai_apres_mois: int | None = Field(default=None, ge=1, le=36)
     actions_ce_min: int | None = Field(default=None, ge=1, le=20)
+    #: Parmi ces actions, combien visent l'insertion professionnelle (ASPI : 2).
+    actions_insertion_pro_min: int | None = Field(default=None, ge=1, le=20)
     entretiens_par_mois_min: int | None = Field(default=None, ge=1, le=31)
     entretiens_physiques_par_mois_min: int | None = Field(default=None, ge=0, le=31)
     entretiens_phase_min: int | None = Field(default=None, ge=1, le=50)
@@ -45,6 +47,8 @@ class RegleParcours(Strict):
                 raise ValueError("le contrat d'engagement ne peut pas être exigé avant le premier rendez-vous")
         if self.duree_totale_max_mois and self.duree_ce_mois and self.duree_totale_max_mois < self.duree_ce_mois:
             raise ValueError("la durée totale maximale est plus courte qu'un contrat")
+        if self.actions_insertion_pro_min and (self.actions_ce_min or 0) < self.actions_insertion_pro_min:
+            raise ValueError("plus d'actions d'insertion professionnelle exigées que d'actions en tout")
         if self.renouvellement == "non" and self.duree_totale_max_mois:
             raise ValueError("une durée totale maximale n'a de sens que si le contrat est renouvelable")
         return self

@@ -2,6 +2,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from aap.core.models import Role
+from aap.parcours import menu as menu_parcours
+from aap.qualite import menu as menu_charte
+from aap.qualite import menu_observatoire
+
+
+def _menus_parcours(user) -> list[tuple[str, str]]:
+    """Parcours, charte qualité et observatoire : chaque application dit ce que ce compte y voit."""
+    return menu_parcours.items(user) + menu_charte.items(user) + menu_observatoire.items(user)
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -16,6 +24,9 @@ def navigation(request: HttpRequest) -> dict:
                 ("Mes conventions", reverse("conventions:mes_conventions")),
                 ("Mes bilans", reverse("bilans:mes_bilans")),
             ]
+            items += _menus_parcours(user)
+        elif user.role == Role.REFERENT:
+            items += _menus_parcours(user)
         else:
             items += [("Demandes", reverse("demandes:agent_liste"))]
             if user.role == Role.INSTRUCTEUR:
@@ -30,6 +41,7 @@ def navigation(request: HttpRequest) -> dict:
                 ("Versements", reverse("versements:liste")),
                 ("Bilans", reverse("bilans:liste")),
             ]
+            items += _menus_parcours(user)
             if user.role == Role.ADMIN:
                 items += [("Journal", reverse("core:journal"))]
     return {"nav_items": [(label, url, _courant(request, url, items)) for label, url in items]}

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     SLAI = "slai", "Agent SLAI"
     FINANCES = "finances", "Agent finances"
     ADMIN = "admin", "Administrateur"
+    REFERENT = "referent", "Référent de parcours (structure)"
 
 
 #: Rôles des agents du Département (tout sauf porteur).
@@ -93,6 +94,10 @@ class User(AbstractUser):
     @property
     def est_porteur(self) -> bool:
         return self.role == Role.PORTEUR
+
+    @property
+    def est_referent(self) -> bool:
+        return self.role == Role.REFERENT
 
 
 class AuditLogQuerySet(models.QuerySet["AuditLog"]):

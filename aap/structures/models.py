@@ -36,7 +36,7 @@ class StructureQuerySet(models.QuerySet["Structure"]):
         """Agents DPID, finances, admin : toutes ; SLAI : celles de son territoire ; porteur : les siennes."""
         if not user.is_authenticated:
             return self.none()
-        if user.role == Role.PORTEUR:
+        if user.role in (Role.PORTEUR, Role.REFERENT):
             return self.filter(membres__user=user, membres__actif=True).distinct()
         if user.role == Role.SLAI:
             return self.filter(territoire=user.territoire)
@@ -108,6 +108,7 @@ class RoleMembre(models.TextChoices):
     REPRESENTANT_LEGAL = "representant_legal", "Représentant légal"
     GESTIONNAIRE = "gestionnaire", "Gestionnaire des demandes"
     LECTEUR = "lecteur", "Lecture seule"
+    REFERENT = "referent", "Référent de parcours"
 
 
 #: Rôles qui peuvent modifier le profil, déposer des pièces et écrire les demandes.

@@ -1,0 +1,9 @@
+"""Entrées du menu principal : Charte qualité."""
+
+from __future__ import annotations
+
+from aap.core.models import User
+
+
+def items(user: User) -> list[tuple[str, str]]:
+    return []
