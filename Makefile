@@ -7,7 +7,7 @@ MANAGE := $(UV) run --frozen python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help uv install system-demo system-test node demo serve test lint format bench clean
+.PHONY: help uv install install-bench system-demo system-test node demo serve test lint format bench clean
 
 help: ## Liste les commandes
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -17,6 +17,10 @@ uv:
 
 install: uv ## Installe l'environnement Python (uv, fichier de verrouillage)
 	$(UV) sync --frozen --group dev
+
+# Le groupe « bench » (duckdb, pyarrow) : banc des parcours et son test d'égalité DuckDB = calcul de la charte.
+install-bench: uv
+	$(UV) sync --frozen --group dev --group bench
 
 system-demo:
 	@scripts/ensure-system.sh demo
@@ -39,7 +43,7 @@ demo: install system-demo ## Installe, crée la base SQLite, charge le catalogue
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver $(HOST):$(PORT)
 
-test: install node ## Lance ruff, makemigrations --check et toute la suite pytest sur PostgreSQL
+test: install-bench node ## Lance ruff, makemigrations --check et toute la suite pytest sur PostgreSQL
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .
 	@export DATABASE_URL="$$(scripts/ensure-postgres.sh)" && \
@@ -56,8 +60,13 @@ format: install ## Formate le code (ruff)
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check --fix .
 
-bench: install system-test ## Banc d'essai : liste filtrée et fiche d'une demande, gunicorn + PostgreSQL, 16 clients
-	@export DATABASE_URL="$$(AAP_PG_DB=aap_bench scripts/ensure-postgres.sh)" && $(UV) run --frozen python bench/run.py
+bench: install-bench system-test ## Banc d'essai : pages (gunicorn, 16 clients), CP, charte des parcours (PostgreSQL, DuckDB, ORM)
+	@# Les deux bancs tournent même si le premier échoue ; le code de sortie dit si l'un a échoué.
+	@# Options du banc des parcours : make bench BENCH_PARCOURS_ARGS="--personnes 20000" (voir bench/README.md).
+	@export DATABASE_URL="$$(AAP_PG_DB=aap_bench scripts/ensure-postgres.sh)" && \
+	  $(UV) run --frozen python bench/run.py; pages=$$?; \
+	  $(UV) run --frozen --group bench python bench/parcours.py $(BENCH_PARCOURS_ARGS); parcours=$$?; \
+	  exit $$(( pages || parcours ))
 
 clean: ## Supprime la base de démo et les fichiers générés
 	rm -rf var/
