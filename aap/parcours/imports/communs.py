@@ -9,6 +9,7 @@ from aap.catalogue.models import Dispositif
 from aap.catalogue.schema_parcours import RegleParcours
 from aap.core.models import Role, User
 from aap.parcours import models as m
+from aap.parcours import rules
 from aap.parcours.imports.colonnes import EVENEMENTS, ORIENTATIONS
 from aap.parcours.imports.lecture import LigneRejetee
 
@@ -43,19 +44,12 @@ class Issue:
     avertissements: list[str] = field(default_factory=list)
 
 
-def ajouter_mois(jour: datetime.date, mois: int) -> datetime.date:
-    """Même quantième `mois` mois plus tard (ramené au dernier jour du mois si besoin)."""
-    import calendar
-
-    total = jour.month - 1 + mois
-    annee, mois_ = jour.year + total // 12, total % 12 + 1
-    return datetime.date(annee, mois_, min(jour.day, calendar.monthrange(annee, mois_)[1]))
-
-
 def regle_parcours(dispositif: Dispositif, code: str) -> RegleParcours | None:
-    """La règle `code` de la section `parcours:` de la fiche du dispositif, ou None."""
-    fiche = dispositif.fiche
-    return next((r for r in (fiche.parcours if fiche else []) if r.code == code), None)
+    """La règle `code` de la fiche du dispositif (`aap.parcours.rules`), ou None si la fiche ne la connaît pas."""
+    try:
+        return rules.regle_parcours(dispositif, code)
+    except ValueError:
+        return None
 
 
 def verifier_apres_orientation(orientation: m.Orientation, jour: datetime.date | None, colonne: str) -> None:

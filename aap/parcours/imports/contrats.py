@@ -2,10 +2,12 @@
 référence dans la colonne `contrat` forment un bloc, appliqué entièrement ou pas du tout (une action invalide
 rejette le contrat).
 
-Règles de la fiche (`parcours:` du dispositif) : nombre minimal d'actions (dont d'insertion professionnelle),
-durée maximale du contrat, renouvellement (rang 2 et plus) seulement si la fiche le permet et, le cas échéant,
-après la revue SLAI du contrat précédent, durée totale maximale. Les délais (signature à 4 semaines) et les
-heures SIA hors fourchette ne rejettent pas : la charte les mesure ; ils sont signalés en avertissement.
+Règles de la fiche (`parcours:` du dispositif, lues par `aap.parcours.rules` comme pour la saisie) : le parcours
+prévoit un contrat ; le contrat ne dépasse pas la durée de la fiche ; un renouvellement (rang 2 et plus) suit un
+contrat de rang précédent, seulement si la fiche le permet, après la revue SLAI quand elle l'exige, dans la
+durée totale maximale. Comme à la saisie, les manques de qualité (moins d'actions que la fiche n'en demande,
+aucune action sur toute la durée, détail vide, heures SIA hors fourchette, signature après le délai) ne
+rejettent pas : la charte les mesure ; ils sont rapportés en avertissement.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from aap.core import audit
 from aap.core.models import User
 from aap.parcours import choices as c
 from aap.parcours import models as m
+from aap.parcours import rules
 from aap.parcours.imports.communs import (
     CREE,
     INCHANGE,
     MODIFIE,
     Issue,
     affecter,
-    ajouter_mois,
     comparer,
     regle_parcours,
     verifier_apres_orientation,
@@ -76,63 +80,53 @@ def lire_contrat(champs: Champs, orientation: m.Orientation) -> dict:
     return valeurs
 
 
-def verifier_regles(orientation: m.Orientation, contrat: dict, actions: list[ActionLue], reference: str) -> list[str]:
-    """Les règles de la fiche ; rend les avertissements (délais, heures)."""
+def verifier_regles(orientation: m.Orientation, contrat: dict, actions: list[ActionLue]) -> list[str]:
+    """Les règles dures de la fiche (`aap.parcours.rules`) ; rend les avertissements de qualité du contrat."""
     regle = regle_parcours(orientation.dispositif, orientation.parcours)
-    if regle is None:
-        raise LigneRejetee.une("", f"le parcours « {orientation.parcours} » n'a plus de règle dans la fiche")
-    if regle.duree_ce_mois is None and regle.actions_ce_min is None and regle.delai_signature_ce_jours is None:
-        raise LigneRejetee.une("type", f"le parcours « {regle.libelle} » ne prévoit pas de contrat d'engagement")
-    avertissements = []
-    if regle.duree_ce_mois and contrat["date_fin"] > ajouter_mois(contrat["date_debut"], regle.duree_ce_mois):
+    if regle is None or regle.duree_ce_mois is None:
+        raise LigneRejetee.une(
+            "type", f"le parcours « {orientation.parcours} » ne prévoit pas de contrat d'engagement"
+        )
+    fin_max = rules.fin_de_contrat(contrat["date_debut"], regle)
+    if contrat["date_fin"] > fin_max:
         raise LigneRejetee.une(
             "fin",
-            f"contrat de plus de {regle.duree_ce_mois} mois : la fiche fixe sa durée à {regle.duree_ce_mois} mois",
-        )
-    if regle.actions_ce_min and len(actions) < regle.actions_ce_min:
-        raise LigneRejetee.une(
-            "", f"contrat {reference} : {len(actions)} action(s), la fiche en exige au moins {regle.actions_ce_min}"
-        )
-    pro = sum(1 for a in actions if a.valeurs["categorie"] == c.CategorieAction.INSERTION_PRO)
-    if regle.actions_insertion_pro_min and pro < regle.actions_insertion_pro_min:
-        raise LigneRejetee.une(
-            "",
-            f"contrat {reference} : {pro} action(s) d'insertion professionnelle, "
-            f"la fiche en exige au moins {regle.actions_insertion_pro_min}",
+            f"{contrat['date_fin']:%d/%m/%Y} : un contrat de {regle.duree_ce_mois} mois commencé le "
+            f"{contrat['date_debut']:%d/%m/%Y} finit au plus tard le {fin_max:%d/%m/%Y}",
         )
     if contrat["rang"] > 1:
-        if regle.renouvellement == "non":
-            raise LigneRejetee.une("rang", f"le parcours « {regle.libelle} » ne permet pas de renouveler le contrat")
         precedent = orientation.contrats.filter(rang=contrat["rang"] - 1).first()
         if precedent is None:
             raise LigneRejetee.une(
                 "rang", f"renouvellement n° {contrat['rang']} sans contrat n° {contrat['rang'] - 1}"
             )
-        if regle.renouvellement == "apres_revue_slai" and precedent.revue_slai_le is None:
-            raise LigneRejetee.une("rang", "renouvellement sans revue SLAI du contrat précédent (revue_slai)")
         premier = orientation.contrats.order_by("rang").first()
-        if regle.duree_totale_max_mois and contrat["date_fin"] > ajouter_mois(
-            premier.date_debut, regle.duree_totale_max_mois
-        ):
-            raise LigneRejetee.une("fin", f"durée totale des contrats au-delà de {regle.duree_totale_max_mois} mois")
-    delai = (contrat["date_signature"] - orientation.date_orientation).days
-    if contrat["rang"] == 1 and regle.delai_signature_ce_jours and delai > regle.delai_signature_ce_jours:
-        avertissements.append(
-            f"contrat signé {delai} jours après l'orientation (cible : {regle.delai_signature_ce_jours})"
-        )
-    h = contrat["heures_hebdo_prevues"]
-    if h is not None and (
-        (regle.heures_hebdo_min is not None and h < regle.heures_hebdo_min)
-        or (regle.heures_hebdo_max is not None and h > regle.heures_hebdo_max)
-    ):
-        avertissements.append(f"{h} h par semaine hors de la fourchette de la fiche")
-    return avertissements
+        try:
+            rules.verifier_renouvellement(
+                regle,
+                rang=contrat["rang"],
+                precedent=precedent,
+                premier_debut=premier.date_debut,
+                date_debut=contrat["date_debut"],
+                date_fin=contrat["date_fin"],
+            )
+        except ValidationError as exc:
+            raise LigneRejetee.une("rang", " ".join(exc.messages)) from None
+    return rules.problemes_contrat(
+        regle,
+        date_debut=contrat["date_debut"],
+        date_fin=contrat["date_fin"],
+        actions=[a.valeurs for a in actions],
+        heures_hebdo_prevues=contrat["heures_hebdo_prevues"],
+        date_signature=contrat["date_signature"] if contrat["rang"] == 1 else None,
+        date_orientation=orientation.date_orientation,
+    )
 
 
 def appliquer(
     orientation: m.Orientation, contrat: dict, actions: list[ActionLue], reference: str, acteur: User
 ) -> Issue:
-    avertissements = verifier_regles(orientation, contrat, actions, reference)
+    avertissements = verifier_regles(orientation, contrat, actions)
     objet = m.ContratEngagement.objects.filter(orientation=orientation, reference_externe=reference).first()
     occupe = orientation.contrats.filter(rang=contrat["rang"]).exclude(reference_externe=reference).exists()
     if occupe:

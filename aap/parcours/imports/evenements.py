@@ -18,6 +18,7 @@ from aap.core import audit
 from aap.core.models import User
 from aap.parcours import choices as c
 from aap.parcours import models as m
+from aap.parcours import rules, services
 from aap.parcours.imports.communs import (
     CREE,
     INCHANGE,
@@ -114,24 +115,20 @@ def diagnostic(champs: Champs, orientation: m.Orientation, acteur: User, referen
 
 
 def heures(champs: Champs, orientation: m.Orientation, acteur: User, reference: str) -> Issue:
+    """Par le service de saisie (`saisir_heures` : semaine ramenée au lundi, dans le contrat, 0 à 80 h)."""
     ref_contrat = champs.texte("contrat", requis=True, longueur=60)
     jour = champs.date("semaine", requis=True)
     nombre = champs.nombre("heures", requis=True, maximum=Decimal(80))
     saisie = champs.date("date")
     champs.verifier()
     contrat = contrat_de(orientation, ref_contrat)
-    lundi = jour - datetime.timedelta(days=jour.weekday())
-    if not (contrat.date_debut - datetime.timedelta(days=6) <= lundi <= contrat.date_fin):
-        raise LigneRejetee.une(
-            "semaine",
-            f"semaine du {lundi:%d/%m/%Y} hors du contrat "
-            f"({contrat.date_debut:%d/%m/%Y} – {contrat.date_fin:%d/%m/%Y})",
-        )
-    saisie = saisie or lundi + datetime.timedelta(days=6)
-    if saisie < lundi:
-        raise LigneRejetee.une("date", f"mise à jour le {saisie:%d/%m/%Y}, avant la semaine du {lundi:%d/%m/%Y}")
-    cle = {"contrat": contrat, "semaine": lundi}
-    return _enregistrer(acteur, m.HeuresActivite, orientation, cle, {"heures": nombre, "saisie_le": saisie}, "heures")
+    lundi = rules.lundi(jour)
+    saisie = saisie or min(lundi + datetime.timedelta(days=6), timezone.localdate())
+    existante = m.HeuresActivite.objects.filter(contrat=contrat, semaine=lundi).first()
+    if existante is not None and comparer(existante, {"heures": nombre, "saisie_le": saisie}):
+        return Issue(INCHANGE, str(existante))
+    ligne = services.saisir_heures(acteur=acteur, contrat=contrat, semaine=lundi, heures=nombre, saisie_le=saisie)
+    return Issue(CREE if existante is None else MODIFIE, str(ligne))
 
 
 def suspension(champs: Champs, orientation: m.Orientation, acteur: User, reference: str) -> Issue:

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
 from aap.core import audit
@@ -172,8 +173,9 @@ def _traiter_evenement(unite: Unite, acteur: User) -> dict[int, Issue]:
     if type_ and not reference and (type_ == "contrat" or TRAITEMENTS.get(type_, (None, False))[1]):
         champs.erreur("reference", "valeur obligatoire manquante")
     if type_ != "contrat":
-        champs.verifier()
-        fonction, _ = TRAITEMENTS[type_]
+        if type_ not in TRAITEMENTS:
+            champs.verifier()  # type inconnu : rien d'autre à lire
+        fonction, _ = TRAITEMENTS[type_]  # lit toutes ses colonnes, puis `champs.verifier()`
         return {ligne.numero: fonction(champs, orientation, acteur, reference)}
     actions, erreurs, contrat = [], {}, None
     try:
@@ -215,6 +217,8 @@ def _executer_unite(nature: str, unite: Unite, acteur: User, rapport: dict[int, 
             erreurs[unite.principale.numero] = exc
         except BlocRejete as exc:
             erreurs.update(exc.erreurs)
+        except ValidationError as exc:  # règle d'un service du domaine
+            erreurs[unite.principale.numero] = LigneRejetee.une("", " ".join(exc.messages))
         except DatabaseError as exc:  # contrainte de la base : la ligne n'a rien écrit
             erreurs[unite.principale.numero] = LigneRejetee.une("", f"refusée par la base de données ({exc})")
     for ligne in unite.lignes:
