@@ -29,6 +29,7 @@ from aap.conventions.regles import date_limite_bilan
 from aap.core import audit
 from aap.core.models import Role, User
 from aap.core.permissions import exiger_role
+from aap.qualite.selectors import charte_applicable, periode_charte, resultat_du_bilan
 from aap.structures.droits import peut_ecrire
 from aap.structures.fichiers import PDF, XLSX, FichierRefuse, verifier_fichier
 from aap.versements.services import rendre_exigibles
@@ -217,7 +218,9 @@ def _exiger_decideur(acteur: User) -> None:
 def accepter_bilan(
     bilan: Bilan, acteur: User, *, score_qualite: Decimal | None = None, at: datetime.datetime | None = None
 ) -> Bilan:
-    """Accepte un bilan déposé ; le score de la charte qualité est exigé si l'opération a une part « qualité ».
+    """Accepte un bilan déposé ; si l'opération a une part « qualité », son score est celui de la charte qualité
+    définitive de la période du bilan quand le dispositif a une charte (`score_qualite` est alors ignoré), sinon
+    le score saisi par l'agent (exigé).
     Dans la même transaction, les échéances déclenchées par ce type de bilan deviennent exigibles."""
     _exiger_decideur(acteur)
     at = at or timezone.now()
@@ -225,7 +228,10 @@ def accepter_bilan(
         bilan = _verrouiller(bilan)
         _exiger_depose(bilan, "accepter")
         champs = ["decide_par", "decide_le", "motif_modification"]
-        if rules.a_part_qualite(bilan.operation.regles):
+        if charte_applicable(bilan.operation):
+            bilan.score_qualite = _score_de_la_charte(bilan)
+            champs.append("score_qualite")
+        elif rules.a_part_qualite(bilan.operation.regles):
             score = _score(score_qualite)
             bilan.score_qualite = score
             champs.append("score_qualite")
@@ -234,6 +240,19 @@ def accepter_bilan(
         rendre_exigibles(bilan.operation, acteur, bilan_type=bilan.type, at=at)
     emails.bilan_accepte(bilan)
     return bilan
+
+
+def _score_de_la_charte(bilan: Bilan) -> Decimal:
+    """Le score du résultat définitif de la charte de la période du bilan (`aap.qualite.selectors`) ; sans lui,
+    le bilan ne s'accepte pas : le score n'est plus saisi quand le dispositif a une charte."""
+    resultat = resultat_du_bilan(bilan)
+    if resultat is None:
+        debut, fin = periode_charte(bilan)
+        raise BilanImpossible(
+            f"La charte qualité de la période du {debut:%d/%m/%Y} au {fin:%d/%m/%Y} n'est pas encore définitive : "
+            "son score module la part « qualité » du versement. Rendez-la définitive avant d'accepter le bilan."
+        )
+    return resultat.score
 
 
 def _exiger_depose(bilan: Bilan, transition: str) -> None:

@@ -21,6 +21,7 @@ from aap.core.pagination import paginate, sort_queryset
 from aap.core.permissions import role_required
 from aap.core.workflow import TransitionInterdite
 from aap.demandes.models import Demande
+from aap.qualite.selectors import charte_applicable, charte_du_bilan
 from aap.structures.droits import peut_ecrire
 from aap.structures.fichiers import mime_du_nom
 from aap.structures.models import Structure
@@ -112,14 +113,14 @@ def saisir(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, "Brouillon enregistré. Le bilan n'est pas encore déposé.")
                 return redirect("bilans:saisir", pk=bilan.pk)
-    contexte = _contexte_bilan(bilan) | {
+    contexte = _contexte_bilan(bilan, request.user) | {
         "form": form,
         "fil": fil_porteur((f"{bilan.libelle} — {bilan.operation.convention.numero}", "")),
     }
     return render(request, "bilans/saisir.html", contexte, status=400 if form is not None and form.errors else 200)
 
 
-def _contexte_bilan(bilan: Bilan) -> dict:
+def _contexte_bilan(bilan: Bilan, user) -> dict:  # noqa: ANN001 - User
     depenses, ressources = selectors.lignes_financieres(bilan)
     regles_indicateurs = {i["code"]: i for i in bilan.operation.regles.get("indicateurs", [])}
     return {
@@ -134,6 +135,7 @@ def _contexte_bilan(bilan: Bilan) -> dict:
         "totaux": selectors.totaux(depenses, ressources),
         "en_retard": selectors.est_en_retard(bilan, timezone.localdate()),
         "final": selectors.est_final(bilan),
+        "charte": charte_du_bilan(bilan, user),
     }
 
 
@@ -201,8 +203,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _contexte_examen(request: HttpRequest, bilan: Bilan, **forms) -> dict:  # noqa: ANN003
     decideur = request.user.role in services.ROLES_DECISION and bilan.statut == "depose"
-    qualite = rules.a_part_qualite(bilan.operation.regles)
-    contexte = _contexte_bilan(bilan) | {
+    qualite = rules.a_part_qualite(bilan.operation.regles) and not charte_applicable(bilan.operation)
+    contexte = _contexte_bilan(bilan, request.user) | {
         "decideur": decideur,
         "qualite": qualite,
         "fil": fil_agent((f"{bilan.libelle} — {bilan.operation.convention.numero}", "")),
@@ -217,7 +219,8 @@ def _contexte_examen(request: HttpRequest, bilan: Bilan, **forms) -> dict:  # no
 @role_required(Role.INSTRUCTEUR, Role.GESTIONNAIRE)
 def accepter(request: HttpRequest, pk: int) -> HttpResponse:
     bilan = _bilan(request, pk)
-    form = AcceptationForm(request.POST, qualite=rules.a_part_qualite(bilan.operation.regles))
+    qualite = rules.a_part_qualite(bilan.operation.regles) and not charte_applicable(bilan.operation)
+    form = AcceptationForm(request.POST, qualite=qualite)
     if form.is_valid():
         try:
             services.accepter_bilan(bilan, request.user, score_qualite=form.cleaned_data.get("score_qualite"))
