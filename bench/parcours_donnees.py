@@ -249,6 +249,8 @@ def ecrire(lignes: Lignes, bloc: int = 1 << 22) -> None:
     """`COPY … FROM STDIN` table par table, dans l'ordre des clés étrangères, en une transaction ; instants lus en
     heure de Paris ; séquences remises au plus grand identifiant ; statistiques du planificateur à jour."""
     with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SHOW TimeZone")
+        zone = cur.fetchone()[0]
         cur.execute("SET LOCAL TIME ZONE 'Europe/Paris'")
         for table, colonnes in COLONNES.items():
             texte = "".join(lignes.tables[table])
@@ -257,6 +259,8 @@ def ecrire(lignes: Lignes, bloc: int = 1 << 22) -> None:
             with cur.copy(f'COPY "{modele._meta.db_table}" ({", ".join(colonnes)}) FROM STDIN') as copie:
                 for i in range(0, len(texte), bloc):
                     copie.write(texte[i : i + bloc])
+        # Dans une transaction englobante (tests), SET LOCAL durerait jusqu'à son terme : zone remise tout de suite.
+        cur.execute("SELECT set_config('TimeZone', %s, true)", [zone])
         for ordre in connection.ops.sequence_reset_sql(no_style(), list(MODELES.values())):
             cur.execute(ordre)
     with connection.cursor() as cur:
