@@ -266,17 +266,17 @@ def date_longue(jour: datetime.date) -> str:
 
 
 def _compte(n: int, singulier: str, pluriel: str) -> str:
-    return f"{format_decimal(n, 0)} {singulier if n <= 1 else pluriel}"
+    return f"{format_decimal(n, 0)}\u00a0{singulier if n <= 1 else pluriel}"
 
 
 def phrase_bilan(ligne: Ligne, fin: datetime.date) -> str:
     """« 11 069 orientations ; 13 495 bénéficiaires accompagnés ; 1 310 en cours au 31 décembre 2025 ;
-    12 185 sorties ; 14 424 entretiens » (espaces insécables dans les nombres)."""
+    12 185 sorties ; 14 424 entretiens » (espaces insécables dans les nombres et après eux)."""
     return " ; ".join(
         [
             _compte(ligne.orientations, "orientation", "orientations"),
             _compte(ligne.personnes, "bénéficiaire accompagné", "bénéficiaires accompagnés"),
-            f"{format_decimal(ligne.en_cours, 0)} en cours au {date_longue(fin)}",
+            f"{format_decimal(ligne.en_cours, 0)}\u00a0en cours au {date_longue(fin)}",
             _compte(ligne.sorties, "sortie", "sorties"),
             _compte(ligne.entretiens, "entretien", "entretiens"),
         ]
