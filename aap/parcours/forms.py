@@ -6,7 +6,6 @@ Les formulaires ne portent aucune règle métier : ils mettent en forme la saisi
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
@@ -177,7 +176,8 @@ class EntreesSortiesForm(forms.Form):
         label="Date du comité de pilotage",
         required=False,
         widget=DateInput(),
-        help_text="La période proposée est alors celle des 8 jours qui précèdent le comité.",
+        help_text="Sans période saisie, la liste couvre la période qui s'achève le jour de l'envoi à la MDS, "
+        "8 jours avant le comité.",
     )
     debut = forms.DateField(label="Du", required=False, widget=DateInput())
     fin = forms.DateField(label="Au", required=False, widget=DateInput())
@@ -185,21 +185,18 @@ class EntreesSortiesForm(forms.Form):
         label="Dispositif", required=False, queryset=Dispositif.objects.none(), empty_label="Tous les dispositifs"
     )
 
-    JOURS_AVANT_COMITE = 8
-
     def __init__(self, *args: Any, structures: QuerySet[Structure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["structure"].queryset = structures
         self.fields["dispositif"].queryset = dispositifs_a_parcours()
 
     def clean(self) -> dict:
+        """Une période (du … au …) ou la date du comité ; la vue demande alors au domaine la période à couvrir
+        (`comite.periode_avant_comite`)."""
         donnees = super().clean()
         debut, fin, comite = donnees.get("debut"), donnees.get("fin"), donnees.get("date_comite")
-        if comite and not debut and not fin:
-            debut, fin = comite - datetime.timedelta(days=self.JOURS_AVANT_COMITE), comite - datetime.timedelta(days=1)
-        if not debut or not fin:
+        if not comite and (not debut or not fin):
             raise forms.ValidationError("Indiquez une période (du … au …) ou la date du comité.")
-        if fin < debut:
+        if debut and fin and fin < debut:
             self.add_error("fin", "La fin de la période précède son début.")
-        donnees["debut"], donnees["fin"] = debut, fin
         return donnees

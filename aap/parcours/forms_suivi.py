@@ -36,10 +36,18 @@ class RendezVousForm(SuiviForm):
     jour = forms.DateField(label="Date", widget=DateInput(), initial=aujourdhui)
     heure = forms.TimeField(label="Heure", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     mode = forms.ChoiceField(label="Mode", choices=c.ModeRendezVous.choices, widget=forms.RadioSelect)
+    presence = forms.ChoiceField(
+        label="Présence",
+        choices=c.Presence.choices,
+        initial=c.Presence.PREVU,
+        widget=forms.RadioSelect,
+        help_text="Pour un rendez-vous déjà passé, sa présence peut être notée tout de suite.",
+    )
 
     def arguments(self) -> dict[str, Any]:
         d = self.cleaned_data
-        return {"debut": datetime.datetime.combine(d["jour"], d["heure"], tzinfo=PARIS), "mode": d["mode"]}
+        debut = datetime.datetime.combine(d["jour"], d["heure"], tzinfo=PARIS)
+        return {"debut": debut, "mode": d["mode"], "presence": d["presence"]}
 
 
 class PresenceForm(SuiviForm):

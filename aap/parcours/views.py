@@ -8,10 +8,8 @@ Portée : référent → les personnes orientées vers ses structures ; SLAI →
 from __future__ import annotations
 
 import importlib
-import json
 from types import ModuleType
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -116,6 +114,7 @@ def liste(request: HttpRequest) -> HttpResponse:
         "filtres": filtres,
         "est_agent": est_agent,
         "peut_orienter": est_agent,
+        "nb_alertes": domaine("alertes").compter_alertes(user, jour),
         "fil": [(fil(user=user)[0][0], "")],
     }
     return render(request, "parcours/liste.html", contexte)
@@ -139,10 +138,7 @@ def droit_acces(request: HttpRequest, pk: int) -> HttpResponse:
     confidentialite = domaine("confidentialite")
     journaliser(request.user, p)
     if request.GET.get("format") == "json":
-        contenu = json.dumps(
-            confidentialite.donnees_personne(p), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
-        ).encode()
-        reponse = HttpResponse(contenu, content_type="application/json; charset=utf-8")
+        reponse = HttpResponse(confidentialite.json_droit_acces(p), content_type="application/json; charset=utf-8")
         reponse["Content-Disposition"] = f'attachment; filename="donnees-personne-{p.pk}.json"'
         return reponse
     reponse = HttpResponse(confidentialite.pdf_droit_acces(p), content_type="application/pdf")

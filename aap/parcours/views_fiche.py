@@ -134,6 +134,8 @@ def actions_orientation(user: User, o: Orientation) -> list[tuple[str, str]]:
             ("Demander une suspension", _url("suspension", o.pk)),
             ("Demander une réorientation", _url("reorientation", o.pk)),
         ]
+    elif user.role == Role.SLAI:
+        actions.append(("Demander une réorientation", _url("reorientation", o.pk)))
     actions.append(("Enregistrer la sortie", _url("sortie", o.pk)))
     return actions
 

@@ -52,6 +52,8 @@ def entrees_sorties(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         comite = domaine("comite")
+        if not (d.get("debut") and d.get("fin")):
+            d["debut"], d["fin"] = comite.periode_avant_comite(d["date_comite"])
         if request.GET.get("format") == "xlsx":
             contenu = comite.xlsx_entrees_sorties(d["structure"], d["debut"], d["fin"], dispositif=d["dispositif"])
             nom = f"entrees-sorties-{d['structure'].pk}-{d['debut']:%Y%m%d}-{d['fin']:%Y%m%d}.xlsx"

@@ -39,6 +39,7 @@ from aap.parcours.views_fiche import regle_de
 TOUS = frozenset(str(r) for r in ROLES_PARCOURS)
 REFERENT = frozenset({str(Role.REFERENT)})
 AGENTS = frozenset(str(r) for r in ROLES_AGENTS)
+REFERENT_OU_SLAI = frozenset({str(Role.REFERENT), str(Role.SLAI)})
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ ACTIONS: dict[str, Action] = {
     "decision_suspension": Action("Décider la demande de suspension", DemandeSuspension, f.DecisionForm,
                                   "decider_suspension", "demande", AGENTS, "Décision enregistrée."),
     "reorientation": Action("Demander une réorientation", Orientation, f.ReorientationForm,
-                            "demander_reorientation", "orientation", REFERENT,
+                            "demander_reorientation", "orientation", REFERENT_OU_SLAI,
                             "Demande de réorientation transmise au Département.", orientation=lambda o: o),
     "decision_reorientation": Action("Décider la demande de réorientation", DemandeReorientation,
                                      f.DecisionReorientationForm, "decider_reorientation", "demande", AGENTS,
@@ -197,6 +198,8 @@ def contrat(request: HttpRequest, pk: int) -> HttpResponse:
 def _avertissements(contrat: Any) -> list[str]:
     if not isinstance(contrat, ContratEngagement):
         return []
+    if getattr(contrat, "avertissements", None) is not None:
+        return list(contrat.avertissements)
     try:
         return list(domaine("rules").problemes_du_contrat(contrat))
     except (ImportError, AttributeError, ValueError):
