@@ -159,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (l'enchaînement, 
     print(f"Charte complète {periode} : {_n(len(ids))} orientations, {_n(lignes)} lignes lues, "
           f"{len({k[1] for k in pg})} structures mesurées, {_n(len(pg))} mesures non vides")  # fmt: skip
     print(rapport.tableau(temps, temps[0]))
-    print(f"Ratios : DuckDB / PostgreSQL × {t_dk / t_pg:.2f} ; boucle ORM / PostgreSQL × {t_orm / t_pg:.0f} "
-          f"(boucle mesurée sur {_n(taille)} orientations, extrapolée linéairement à {_n(len(ids))}).")  # fmt: skip
+    print(
+        f"Ratios : DuckDB / PostgreSQL {rapport.fois(t_dk / t_pg)} ; boucle ORM / PostgreSQL "
+        f"{rapport.fois(t_orm / t_pg)} (boucle mesurée sur {_n(taille)} orientations, extrapolée linéairement "
+        f"à {_n(len(ids))})."
+    )
 
     horodatage = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     args.sortie.mkdir(parents=True, exist_ok=True)

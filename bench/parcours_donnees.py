@@ -27,6 +27,8 @@ from bench.parcours_tirage import COLONNES, Compteurs, Lignes, ParcoursBanc, Str
 
 
 PREFIXE = "BANCP"
+#: Version du tirage : à augmenter quand les distributions changent, pour que le jeu existant soit régénéré.
+VERSION_TIRAGE = 2
 DOMAINE = "parcours.banc.aap-inclusion.test"
 DECALAGE_IDENTIFIANTS = 800_000  # SIRET/IBAN fictifs distincts de ceux de la démonstration et du banc des pages
 MODELES = {
@@ -90,6 +92,11 @@ def orientations_du_banc():
     return m.Orientation.objects.filter(reference_externe__startswith=f"{PREFIXE}-")
 
 
+def marque(graine: int) -> str:
+    """Début de la référence des orientations d'un jeu : version du tirage et graine (« BANCP-2.62- »)."""
+    return f"{PREFIXE}-{VERSION_TIRAGE}.{graine}-"
+
+
 def structures_du_banc():
     return Structure.objects.filter(email__endswith=f"@{DOMAINE}")
 
@@ -143,10 +150,11 @@ def generer(
     if not dispositifs:
         raise RuntimeError(f"aucun dispositif à charte dans l'édition {annee} : le catalogue est-il chargé ?")
     existantes = orientations_du_banc().count()
-    if existantes == personnes and structures_du_banc().count() == nb_structures:
+    memes = m.Orientation.objects.filter(reference_externe__startswith=marque(graine)).count()
+    if memes == existantes == personnes and structures_du_banc().count() == nb_structures:
         return Bilan(reutilise=True, lignes=compter(), structures=nb_structures)
     if existantes or structures_du_banc().exists():
-        afficher(f"jeu d'une autre taille ({existantes} orientations) : suppression puis régénération")
+        afficher(f"jeu d'une autre taille, graine ou version ({existantes} orientations) : suppression, régénération")
         supprimer()
 
     rng = random.Random(graine)
@@ -154,7 +162,7 @@ def generer(
     faker.seed_instance(graine)
     structures = _structures(rng, faker, dispositifs, nb_structures)
     debut = time.monotonic()
-    lignes = _tirer(rng, faker, structures, parcours_du_catalogue(dispositifs), personnes, periode)
+    lignes = _tirer(rng, faker, structures, parcours_du_catalogue(dispositifs), personnes, periode, graine)
     tirage, comptes = time.monotonic() - debut, lignes.compte()
     afficher(f"tirage en Python : {tirage:.1f} s ; écriture par COPY…")
     debut = time.monotonic()
@@ -204,6 +212,7 @@ def _tirer(
     parcours: list[ParcoursBanc],
     personnes: int,
     periode: Periode,
+    graine: int,
 ) -> Lignes:
     ids = Compteurs({t: _premier_id(modele) for t, modele in MODELES.items()})
     lignes = Lignes()
@@ -215,6 +224,7 @@ def _tirer(
     poids_parcours = _cumuls([p.poids for p in parcours])
     premier, dernier = periode.debut.toordinal(), periode.fin.toordinal()
     naissance_min = datetime.date(1962, 1, 1).toordinal()
+    marque_ = marque(graine)
     for n in range(personnes):
         p = rng.choices(parcours, cum_weights=poids_parcours)[0]
         s = rng.choices(par_dispositif[p.dispositif_id], cum_weights=cumuls[p.dispositif_id])[0]
@@ -226,7 +236,7 @@ def _tirer(
                        "msa" if rng.random() < 0.08 else "caf", f"{PREFIXE}{n:07d}",
                        "jeune_moins_26" if jeune else "brsa", s.territoire_id, f"{j(d0)} 09:00:00")  # fmt: skip
         lignes.ajouter("orientation", o, personne, s.id, p.dispositif_id, p.regle.code, s.territoire_id, j(d0),
-                       "import_si_rsa", f"{PREFIXE}-{n + 1:07d}", f"{j(d0)} 09:00:00")  # fmt: skip
+                       "import_si_rsa", f"{marque_}{n + 1:07d}", f"{j(d0)} 09:00:00")  # fmt: skip
         tirage.orientation(o, d0, s, p)
     return lignes
 

@@ -88,7 +88,9 @@ def tableau(temps: list[Temps], reference: Temps) -> str:
     lignes = [entete, "-" * len(entete)]
     for t in temps:
         ratio = t.secondes / reference.secondes if reference.secondes else float("nan")
-        lignes.append(f"{t.methode:<44} {_nombre(t.secondes, 3):>11} {_nombre(t.lignes_par_s, 0):>13} {_x(ratio):>19}")
+        lignes.append(
+            f"{t.methode:<44} {_nombre(t.secondes, 3):>11} {_nombre(t.lignes_par_s, 0):>13} {fois(ratio):>19}"
+        )
     return "\n".join(lignes)
 
 
@@ -97,7 +99,8 @@ def _nombre(x: float, decimales: int) -> str:
     return f"{x:,.{decimales}f}".replace(",", " ").replace(".", ",")
 
 
-def _x(ratio: float) -> str:
+def fois(ratio: float) -> str:
+    """« × 0,19 », « × 269 » : deux décimales sous 10, aucune au-delà."""
     return f"× {_nombre(ratio, 2 if ratio < 10 else 0)}"
 
 

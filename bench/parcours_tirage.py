@@ -159,8 +159,8 @@ class Tirage:
     def orientation(self, o: int, d0: int, s: StructureBanc, p: ParcoursBanc) -> None:
         rng, r, q = self.rng, p.regle, s.qualite
         sortie, type_sortie = None, None
-        if rng.random() < 0.8:
-            sortie = d0 + max(20, int(rng.gauss(125, 60)))
+        if rng.random() < 0.85:
+            sortie = d0 + max(20, int(rng.gauss(110, 55)))
             type_sortie = rng.choices([t for t, _ in SORTIES], weights=[w for _, w in SORTIES])[0]
             if sortie > self.horizon:
                 sortie, type_sortie = None, None
@@ -324,18 +324,22 @@ class Tirage:
         return f"{max(Decimal(0), Decimal(valeur)):.1f}"
 
     def _heures(self, contrat: int, debut: int, fin: int, q: float) -> None:
-        """Une ou deux semaines déclarées la plupart des mois ; mois oubliés plus fréquents si la structure
-        est moins rigoureuse ; saisie quelques jours après la semaine (parfois le mois suivant)."""
+        """Une semaine déclarée presque chaque mois (parfois deux), saisie dans le mois ; des mois oubliés, plus
+        souvent si la structure est moins rigoureuse, et des saisies en retard, tombées le mois suivant."""
         rng = self.rng
+        semaines: set[int] = set()
         for premier, dernier in mois_entre(debut, fin):
-            if rng.random() < 0.15 * (1 - q):
+            if rng.random() < 0.2 * (1 - q):
                 continue
-            lundis = [d for d in range(premier, dernier + 1) if datetime.date.fromordinal(d).weekday() == 0]
-            if not lundis:
-                continue
-            for lundi in rng.sample(lundis, min(len(lundis), 2 if rng.random() < 0.1 else 1)):
+            for _ in range(2 if rng.random() < 0.1 else 1):
+                jour = rng.randint(premier, dernier)
+                lundi = jour - datetime.date.fromordinal(jour).weekday()
+                if lundi in semaines:
+                    continue
+                semaines.add(lundi)
+                saisie = dernier + rng.randint(1, 6) if rng.random() < 0.04 else rng.randint(jour, dernier)
                 self.l.ajouter("heuresactivite", self.ids.prendre("heuresactivite"), contrat, j(lundi),
-                               f"{rng.randint(5, 20)}.0", j(lundi + rng.randint(4, 9)))  # fmt: skip
+                               f"{rng.randint(5, 20)}.0", j(saisie))  # fmt: skip
 
     def _actions(self, contrat: int, debut: int, fin: int, r: RegleParcours, q: float) -> None:
         rng = self.rng
