@@ -67,7 +67,7 @@ class CalculForm(forms.Form):
 class NoteForm(forms.Form):
     points = forms.DecimalField(label="Points", min_value=0, max_digits=5, decimal_places=2, localize=True)
     commentaire = forms.CharField(
-        label="Commentaire (lu par la structure)", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+        label="Commentaire (lu par la structure)", widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
 
     def __init__(self, *args: Any, poids: Any, code: str, **kwargs: Any) -> None:

@@ -281,11 +281,20 @@ LIBELLES_HISTORIQUE = {
 
 
 def historique(resultat: ResultatCharte, *, agent: bool) -> list[tuple[AuditLog, str]]:
-    """Le journal du résultat ; la structure ne voit pas les consultations des agents."""
+    """Le journal du résultat, en phrases (libellé de l'action et du critère concerné) ; la structure ne voit
+    pas les consultations des agents."""
     qs = AuditLog.objects.for_object(resultat).select_related("acteur").order_by("horodatage", "id")
     if not agent:
         qs = qs.exclude(action="consultation")
-    return [(ligne, LIBELLES_HISTORIQUE.get(ligne.action, ligne.action)) for ligne in qs]
+    criteres = {d.get("code"): d.get("libelle", d.get("code")) for d in resultat.detail}
+    lignes = []
+    for ligne in qs:
+        libelle = LIBELLES_HISTORIQUE.get(ligne.action, ligne.action)
+        critere = (ligne.details or {}).get("critere")
+        if critere:
+            libelle += f" : « {criteres.get(critere, critere)} »"
+        lignes.append((ligne, libelle))
+    return lignes
 
 
 def bilans_deja_acceptes(resultat: ResultatCharte) -> list[Bilan]:
