@@ -108,13 +108,25 @@ class ActionForm(forms.Form):
 
 
 class BaseActionFormSet(forms.BaseFormSet):
+    default_error_messages = {"too_few_forms": "Saisissez au moins une action.", "too_many_forms": "Trop d'actions."}
+
+    def resume_des_erreurs(self) -> list[str]:
+        """Erreurs du formset, à reprendre dans le récapitulatif en tête du formulaire."""
+        erreurs = [str(e) for e in self.non_form_errors()]
+        erreurs += [
+            f"Action {i} : vérifiez les champs signalés." for i, f in enumerate(self.forms, start=1) if f.errors
+        ]
+        return erreurs
+
     def actions(self) -> list[dict[str, Any]]:
         return [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
 
 def action_formset(minimum: int) -> type[forms.BaseFormSet]:
     """Formset des actions : autant de lignes vides que le minimum de la fiche (3 par défaut à l'affichage)."""
-    return forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=max(minimum, 1), max_num=30)
+    return forms.formset_factory(
+        ActionForm, formset=BaseActionFormSet, extra=max(minimum - 1, 0), min_num=1, validate_min=True, max_num=30
+    )
 
 
 class HeuresForm(SuiviForm):

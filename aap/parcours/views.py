@@ -7,19 +7,16 @@ Portée : référent → les personnes orientées vers ses structures ; SLAI →
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
-
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from aap.core import audit
 from aap.core.models import DPID_ROLES, Role, User
 from aap.core.pagination import paginate, sort_queryset
 from aap.core.permissions import role_required
+from aap.parcours import alertes, confidentialite
 from aap.parcours import choices as c
 from aap.parcours.forms import FiltrePersonnesForm, libelle_parcours
 from aap.parcours.models import ContratEngagement, Orientation, Personne, RendezVous
@@ -30,22 +27,6 @@ from aap.structures.models import Structure
 #: Rôles qui ont des pages de parcours (les autres : 403).
 ROLES_PARCOURS = (Role.REFERENT, Role.SLAI, *sorted(DPID_ROLES))
 ROLES_AGENTS = (Role.SLAI, *sorted(DPID_ROLES))
-
-
-def domaine(nom: str) -> ModuleType:
-    """Module du domaine des parcours (`services`, `alertes`, `comite`, `confidentialite`, `rules`)."""
-    return importlib.import_module(f"aap.parcours.{nom}")
-
-
-def journaliser(user: User, personne: Personne) -> None:
-    """Trace l'ouverture de la fiche (`confidentialite.journaliser_consultation`) ; tant que ce module manque,
-    une ligne « consultation » du journal général."""
-    try:
-        module = domaine("confidentialite")
-    except ModuleNotFoundError:
-        audit.log(user, "consultation", personne)
-    else:
-        module.journaliser_consultation(user, personne)
 
 
 def fil(*items: tuple[str, str], user: User | None = None) -> list[tuple[str, str]]:
@@ -114,7 +95,7 @@ def liste(request: HttpRequest) -> HttpResponse:
         "filtres": filtres,
         "est_agent": est_agent,
         "peut_orienter": est_agent,
-        "nb_alertes": domaine("alertes").compter_alertes(user, jour),
+        "nb_alertes": alertes.compter_alertes(user, jour),
         "fil": [(fil(user=user)[0][0], "")],
     }
     return render(request, "parcours/liste.html", contexte)
@@ -125,7 +106,7 @@ def personne(request: HttpRequest, pk: int) -> HttpResponse:
     """Fiche d'une personne : identité, justificatifs, orientations et suivi de l'orientation choisie
     (`?orientation=`, par défaut la plus récente en cours)."""
     p = get_object_or_404(Personne.objects.for_user(request.user).select_related("territoire"), pk=pk)
-    journaliser(request.user, p)
+    confidentialite.journaliser_consultation(request.user, p)
     contexte = fiche_personne(p, request.user, request.GET.get("orientation"), timezone.localdate())
     contexte["fil"] = fil((str(p), ""), user=request.user)
     return render(request, "parcours/personne.html", contexte)
@@ -135,8 +116,7 @@ def personne(request: HttpRequest, pk: int) -> HttpResponse:
 def droit_acces(request: HttpRequest, pk: int) -> HttpResponse:
     """Droit d'accès : toutes les données de la personne, en PDF (par défaut) ou en JSON (`?format=json`)."""
     p = get_object_or_404(Personne.objects.for_user(request.user), pk=pk)
-    confidentialite = domaine("confidentialite")
-    journaliser(request.user, p)
+    confidentialite.journaliser_consultation(request.user, p)
     if request.GET.get("format") == "json":
         reponse = HttpResponse(confidentialite.json_droit_acces(p), content_type="application/json; charset=utf-8")
         reponse["Content-Disposition"] = f'attachment; filename="donnees-personne-{p.pk}.json"'

@@ -11,8 +11,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from aap.core.permissions import role_required
+from aap.parcours import comite
+from aap.parcours.alertes import alertes as alertes_du_compte
 from aap.parcours.forms import EntreesSortiesForm
-from aap.parcours.views import ROLES_PARCOURS, domaine, fil, structures_visibles
+from aap.parcours.views import ROLES_PARCOURS, fil, structures_visibles
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,7 +30,7 @@ def ton_gravite(gravite: Any) -> str:
 def alertes(request: HttpRequest) -> HttpResponse:
     """Les alertes du compte, groupées par nature (les plus graves d'abord), chacune avec son lien."""
     jour = timezone.localdate()
-    liste = list(domaine("alertes").alertes(request.user, le=jour))
+    liste = list(alertes_du_compte(request.user, le=jour))
     liste.sort(key=lambda a: (ORDRE_GRAVITE.get(ton_gravite(a.gravite), 3), a.libelle, a.echeance or jour))
     groupes: OrderedDict[str, list] = OrderedDict()
     for alerte in liste:
@@ -51,7 +53,6 @@ def entrees_sorties(request: HttpRequest) -> HttpResponse:
     resultat = None
     if form.is_valid():
         d = form.cleaned_data
-        comite = domaine("comite")
         if not (d.get("debut") and d.get("fin")):
             d["debut"], d["fin"] = comite.periode_avant_comite(d["date_comite"])
         if request.GET.get("format") == "xlsx":

@@ -23,6 +23,7 @@ from django.urls import reverse
 from aap.core.models import Role
 from aap.core.permissions import role_required
 from aap.parcours import forms_suivi as f
+from aap.parcours import rules, services
 from aap.parcours.forms import OrienterForm
 from aap.parcours.models import (
     ContratEngagement,
@@ -32,7 +33,7 @@ from aap.parcours.models import (
     PhaseDsp,
     RendezVous,
 )
-from aap.parcours.views import ROLES_AGENTS, ROLES_PARCOURS, domaine, fil
+from aap.parcours.views import ROLES_AGENTS, ROLES_PARCOURS, fil
 from aap.parcours.views_fiche import regle_de
 
 
@@ -156,7 +157,7 @@ def action(request: HttpRequest, nom: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         parametres = a.cibles(cible) if a.cibles else {a.parametre: cible}
         try:
-            getattr(domaine("services"), a.service)(acteur=request.user, **parametres, **form.arguments())
+            getattr(services, a.service)(acteur=request.user, **parametres, **form.arguments())
         except ValidationError as exc:
             erreurs_du_service(form, exc)
         else:
@@ -176,9 +177,12 @@ def contrat(request: HttpRequest, pk: int) -> HttpResponse:
     donnees = request.POST if request.method == "POST" else None
     form = f.ContratForm(donnees, regle=regle)
     actions_fs = f.action_formset(minimum)(donnees, prefix="actions")
+    if request.method == "POST" and not actions_fs.is_valid():
+        for erreur in actions_fs.resume_des_erreurs():
+            form.add_error(None, erreur)
     if request.method == "POST" and form.is_valid() and actions_fs.is_valid():
         try:
-            contrat = domaine("services").signer_contrat(
+            contrat = services.signer_contrat(
                 acteur=request.user, orientation=orientation, actions=actions_fs.actions(), **form.arguments()
             )
         except ValidationError as exc:
@@ -195,15 +199,10 @@ def contrat(request: HttpRequest, pk: int) -> HttpResponse:
     return page_action(request, contexte, form)
 
 
-def _avertissements(contrat: Any) -> list[str]:
-    if not isinstance(contrat, ContratEngagement):
-        return []
-    if getattr(contrat, "avertissements", None) is not None:
-        return list(contrat.avertissements)
-    try:
-        return list(domaine("rules").problemes_du_contrat(contrat))
-    except (ImportError, AttributeError, ValueError):
-        return []
+def _avertissements(contrat: ContratEngagement) -> list[str]:
+    """Manques de qualité du contrat (nombre d'actions, heures du SIA…) : affichés, jamais bloquants."""
+    avertissements = getattr(contrat, "avertissements", None)
+    return list(avertissements if avertissements is not None else rules.problemes_du_contrat(contrat))
 
 
 @role_required(*ROLES_AGENTS)
@@ -217,7 +216,6 @@ def orienter(request: HttpRequest) -> HttpResponse:
     form.fields["dispositif"].widget.attrs["hx-get"] = reverse("parcours:orienter")
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        services = domaine("services")
         try:
             with transaction.atomic():  # pas de personne créée sans son orientation
                 personne = form.personne or services.creer_personne(

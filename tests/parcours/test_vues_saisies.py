@@ -156,6 +156,15 @@ def test_contrat_erreur_en_ligne(client, referent, orientation):
     }
     reponse = client.post(adresse, donnees)
     assert reponse.status_code == 400 and reponse.text.count("field--error") == 2
+    assert "Action 1 : vérifiez les champs signalés." in reponse.text
+    sans_action = {
+        "date_signature": "2026-03-20",
+        "date_debut": "2026-03-20",
+        "actions-TOTAL_FORMS": "3",
+        "actions-INITIAL_FORMS": "0",
+    }
+    reponse = client.post(adresse, sans_action)
+    assert reponse.status_code == 400 and "recap-erreurs" in reponse.text
     assert not orientation.contrats.exists()
 
 
