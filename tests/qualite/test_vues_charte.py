@@ -256,3 +256,26 @@ def test_page_du_bilan_montre_la_charte_de_sa_periode(client, gestionnaire, inst
     services.communiquer(acteur=gestionnaire, resultat=resultat)
     contenu = client.get(reverse("bilans:saisir", args=[bilan.pk])).content.decode()
     assert reverse("qualite:detail", args=[resultat.pk]) in contenu
+
+
+def test_bilan_accepte_avant_la_charte_definitive_l_ecart_est_montre(client, gestionnaire, instructeur, structure):
+    from decimal import Decimal
+
+    from aap.bilans.models import StatutBilan
+
+    convention = convention_52(structure)
+    bilan = bilan_de(convention, "bilan_intermediaire")
+    bilan.statut, bilan.score_qualite = StatutBilan.ACCEPTE, Decimal("90.00")
+    bilan.save(update_fields=["statut", "score_qualite"])
+    resultat = services.communiquer(
+        acteur=gestionnaire, resultat=noter_tout(gestionnaire, calculee(gestionnaire, structure))
+    )
+    services.rendre_definitif(
+        acteur=gestionnaire, resultat=resultat, at=_midi(resultat.reponse_avant + datetime.timedelta(days=1))
+    )
+
+    client.force_login(instructeur)
+    contenu = client.get(reverse("bilans:detail", args=[bilan.pk])).content.decode()
+    assert "accepté avec un score de 90 %" in contenu.replace("\u00a0", " ")
+    contenu = client.get(reverse("qualite:detail", args=[resultat.pk])).content.decode()
+    assert "Bilan déjà accepté avec un autre score" in contenu
