@@ -56,6 +56,19 @@ def lignes_vote(dossier: DossierCP) -> list[str]:
     return lignes
 
 
+def bilans_parcours(dossier: DossierCP) -> dict[int, str]:
+    """Le bilan de l'observatoire des parcours (« Bilan 2025 : 11 069 orientations ; … ») de chaque dispositif de
+    la séance qui suit des parcours, par identifiant de dispositif (docs/observatoire.md) ; les autres n'en ont
+    pas."""
+    from aap.catalogue.models import Dispositif
+    from aap.qualite.observatoire import bilan_pour_rapport
+
+    ids = {o.dispositif_id for th in dossier.thematiques for o in th.operations}
+    avec_parcours = [d for d in Dispositif.objects.filter(pk__in=ids) if d.fiche is not None and d.fiche.parcours]
+    bilans = {d.pk: bilan_pour_rapport(d, dossier.date) for d in avec_parcours}
+    return {pk: texte for pk, texte in bilans.items() if texte}
+
+
 def _sans_civilite(nom: str) -> str:
     """« Madame Mireille HINGREZ-CÉRÉDA » → « Mireille HINGREZ-CÉRÉDA »."""
     return nom.split(" ", 1)[-1]
@@ -87,8 +100,14 @@ def contexte(dossier: DossierCP) -> dict[str, Any]:
         nb_thematiques=len(dossier.thematiques),
         s="s" if len(dossier.thematiques) > 1 else "",
     )
+    bilans = bilans_parcours(dossier)
     dispositifs = [
-        {"code": o.code, "titre": o.titre, "periode": f"du {date_longue(o.date_debut)} au {date_longue(o.date_fin)}"}
+        {
+            "code": o.code,
+            "titre": o.titre,
+            "periode": f"du {date_longue(o.date_debut)} au {date_longue(o.date_fin)}",
+            "bilan": bilans.get(o.dispositif_id, ""),
+        }
         for th in dossier.thematiques
         for o in th.operations
     ]
@@ -149,5 +168,8 @@ def contexte(dossier: DossierCP) -> dict[str, Any]:
         "signataire": r["signataire"]["vice_president" if dossier.president_interesse else "president"],
         "annexe_dispositifs_titre": r["annexe_dispositifs"].format(annexe=dossier.annexe_dispositifs),
         "dispositifs": dispositifs,
+        #: Bilans de l'observatoire des dispositifs à parcours (liste de {code, titre, bilan}), aussi dans
+        #: la colonne « Bilan » de l'annexe des dispositifs (`d.bilan`).
+        "bilans_parcours": [d for d in dispositifs if d["bilan"]],
         "total_general": montant(dossier.total_general),
     }

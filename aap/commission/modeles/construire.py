@@ -118,13 +118,13 @@ def rapport() -> Document:
     _p(doc, "{{ r.signe }}")
     doc.add_page_break()
     _p(doc, "{{ annexe_dispositifs_titre }}", gras=True, taille=12)
-    table = doc.add_table(rows=4, cols=3)
+    table = doc.add_table(rows=4, cols=4)
     table.style = "Table Grid"
-    for i, texte in enumerate(["Dispositif", "Intitulé", "Période de réalisation"]):
+    for i, texte in enumerate(["Dispositif", "Intitulé", "Période de réalisation", "Bilan"]):
         table.rows[0].cells[i].text = ""
         table.rows[0].cells[i].paragraphs[0].add_run(texte).bold = True
     table.rows[1].cells[0].text = "{%tr for d in dispositifs %}"
-    for i, texte in enumerate(["{{ d.code }}", "{{ d.titre }}", "{{ d.periode }}"]):
+    for i, texte in enumerate(["{{ d.code }}", "{{ d.titre }}", "{{ d.periode }}", "{{ d.bilan }}"]):
         table.rows[2].cells[i].text = texte
     table.rows[3].cells[0].text = "{%tr endfor %}"
     doc.add_paragraph("{%p for th in thematiques %}")
