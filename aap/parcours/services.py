@@ -256,8 +256,14 @@ def _sortir(acteur: User, orientation: m.Orientation, date_sortie: datetime.date
 
 
 def sortir(*, acteur: User, orientation: m.Orientation, date_sortie: datetime.date, type: str) -> m.Sortie:  # noqa: A002
-    """Sortie du parcours avec son type ; le contrat encore ouvert est clos à la date de sortie."""
+    """Sortie du parcours avec son type ; le contrat encore ouvert est clos à la date de sortie. Le type
+    « réorientation » est refusé ici : il naît de `decider_reorientation` ou de `decider_dsp`."""
     exiger_orientation(acteur, orientation, ROLES_SUIVI_OU_DECISION, "Vous ne pouvez pas enregistrer de sortie.")
+    if type == c.TypeSortie.REORIENTATION:
+        raise ValidationError(
+            "Une réorientation se décide par le Département sur une demande de réorientation : "
+            "transmettez une demande plutôt qu'une sortie."
+        )
     with transaction.atomic():
         orientation = m.Orientation.objects.select_for_update().get(pk=orientation.pk)
         return _sortir(acteur, orientation, date_sortie, type)

@@ -351,6 +351,14 @@ def test_sortie_clot_le_contrat_ouvert(referent):
         services.sortir(acteur=referent, orientation=orientation, date_sortie=J(2026, 6, 2), type="cdi")
 
 
+def test_sortie_de_type_reorientation_reservee_a_la_decision(referent, agent_slai):
+    orientation = orientation_chez(referent)
+    for acteur in (referent, agent_slai):
+        with pytest.raises(ValidationError, match="demande de réorientation"):
+            services.sortir(acteur=acteur, orientation=orientation, date_sortie=J(2026, 6, 1), type="reorientation")
+    assert not m.Sortie.objects.exists()
+
+
 # --- Heures et diagnostics --------------------------------------------------------------------------------
 
 
