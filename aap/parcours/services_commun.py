@@ -44,9 +44,10 @@ def exiger_orientation(acteur: User, orientation: m.Orientation, roles: frozense
 
 
 def exiger_en_cours(orientation: m.Orientation, le: datetime.date | None = None) -> None:
-    """L'orientation n'est pas sortie (à la date `le` si donnée : une sortie postérieure ne gêne pas)."""
+    """L'orientation n'est pas sortie ; avec `le`, pas sortie AVANT ce jour (un événement du jour même de la
+    sortie, le dernier rendez-vous par exemple, reste possible)."""
     sortie = m.Sortie.objects.filter(orientation=orientation).first()
-    if sortie is not None and (le is None or sortie.date_sortie <= le):
+    if sortie is not None and (le is None or sortie.date_sortie < le):
         raise ValidationError(
             f"La personne est sortie de ce parcours le {sortie.date_sortie:%d/%m/%Y} : "
             "aucun nouvel événement ne peut y être enregistré."

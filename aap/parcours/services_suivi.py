@@ -51,6 +51,8 @@ def planifier_rendez_vous(
     with transaction.atomic():
         orientation = m.Orientation.objects.select_for_update().get(pk=orientation.pk)
         exiger_en_cours(orientation, jour)
+        if orientation.rendez_vous.filter(debut=debut).exists():
+            raise ValidationError("Un rendez-vous est déjà enregistré à cette date et à cette heure.")
         rdv = m.RendezVous.objects.create(orientation=orientation, debut=debut, mode=mode, presence=presence)
         journal(
             acteur, "planifier_rendez_vous", rdv, orientation.structure_id, jour=jour, mode=mode, presence=presence

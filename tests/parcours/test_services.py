@@ -150,6 +150,20 @@ def test_rendez_vous_honore_sans_demande_et_rdv_avant_orientation_refuse(referen
         )
 
 
+def test_rendez_vous_le_jour_de_la_sortie_mais_pas_apres_ni_en_double(referent):
+    orientation = orientation_chez(referent)
+    debut = a_paris(J(2026, 6, 1), 9)
+    services.sortir(acteur=referent, orientation=orientation, date_sortie=J(2026, 6, 1), type="cdi")
+    services.planifier_rendez_vous(acteur=referent, orientation=orientation, debut=debut, mode="physique",
+                                   presence="honore")  # fmt: skip
+    with pytest.raises(ValidationError, match="déjà enregistré"):
+        services.planifier_rendez_vous(acteur=referent, orientation=orientation, debut=debut, mode="visio")
+    with pytest.raises(ValidationError, match="sortie de ce parcours"):
+        services.planifier_rendez_vous(
+            acteur=referent, orientation=orientation, debut=a_paris(J(2026, 6, 2), 9), mode="physique"
+        )
+
+
 def test_presence_notee_dans_le_futur_refusee(referent):
     orientation = orientation_chez(referent)
     demain = datetime.date.today() + datetime.timedelta(days=2)
