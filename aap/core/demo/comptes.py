@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aap.core.models import Role, Territoire, User
+from aap.structures.models import Membre, RoleMembre, Structure
 
 
 MOT_DE_PASSE_DEMO = "demo-aap-2026"
@@ -28,6 +29,8 @@ COMPTES = [
     CompteDemo("slai.arrageois@demo.aap62.fr", "Sophie", "Slai", Role.SLAI, "arrageois", "SLAI de l'Arrageois"),
     CompteDemo("finances@demo.aap62.fr", "Marc", "Finances", Role.FINANCES),
     CompteDemo("admin@demo.aap62.fr", "Claire", "Admin", Role.ADMIN),
+    CompteDemo("referent@demo.aap62.fr", "Karim", "Referent", Role.REFERENT, None,
+               "référent de parcours de « Association Démo Inclusion 62 » (ne voit que ses personnes)"),
 ]  # fmt: skip
 
 
@@ -50,3 +53,11 @@ def creer_comptes() -> dict[Role, User]:
         user.save(update_fields=["password"])
         users[compte.role] = user
     return users
+
+
+def rattacher_referent(referent: User, structure: Structure) -> Membre:
+    """Le référent de démonstration est membre (rôle « référent ») de la structure du porteur de démonstration."""
+    membre, _ = Membre.objects.update_or_create(
+        structure=structure, user=referent, defaults={"role": RoleMembre.REFERENT, "actif": True}
+    )
+    return membre

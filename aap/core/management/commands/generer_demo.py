@@ -56,3 +56,18 @@ class Command(BaseCommand):
                     f"{c.documents_annuels} document(s) annuel(s) déposé(s)."
                 )
             )
+        if bilan.parcours:
+            p = bilan.parcours
+            orientations = ", ".join(f"{n} en {code}" for code, n in sorted(p.orientations.items())) or "aucune"
+            sorties = ", ".join(f"{n} {famille}" for famille, n in sorted(p.sorties.items())) or "aucune"
+            chartes = ", ".join(f"{n} {statut}" for statut, n in sorted(p.chartes.items())) or "aucune"
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Parcours : {p.personnes} personnes, orientations : {orientations} ({p.phases_dsp} phases "
+                    f"d'accueil DSP) ; {p.rendez_vous} rendez-vous, {p.contrats} contrats d'engagement, "
+                    f"{p.heures} semaines d'heures SIA, {p.diagnostics} diagnostics, {p.suspensions} demandes de "
+                    f"suspension, {p.reorientations} demandes de réorientation ; sorties : {sorties} ; places "
+                    f"dépassées : {', '.join(p.places_depassees) or 'aucune structure'} ; chartes qualité : "
+                    f"{chartes}."
+                )
+            )
