@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -175,7 +176,14 @@ def calculer(
     return resultat
 
 
-def calculer_tous(*, acteur: User, dispositif: Dispositif, debut: datetime.date, fin: datetime.date) -> int:
+def calculer_tous(
+    *,
+    acteur: User,
+    dispositif: Dispositif,
+    debut: datetime.date,
+    fin: datetime.date,
+    progression: Callable[[int, int, str], None] | None = None,
+) -> int:
     """Calcule la charte de toutes les structures du dispositif sur la période, en un seul appel ensembliste :
     celles qui ont des parcours, et celles qui ont une opération conventionnée couvrant la période. Les résultats
     définitifs ne bougent pas. Renvoie le nombre de résultats créés ou recalculés."""
@@ -193,8 +201,11 @@ def calculer_tous(*, acteur: User, dispositif: Dispositif, debut: datetime.date,
     ).values_list("convention__structure_id", flat=True)
     ids = set(mesures) | set(avec_operation)
     nombre = 0
+    structures = list(Structure.objects.filter(pk__in=ids).order_by("pk"))
     with transaction.atomic():
-        for structure in Structure.objects.filter(pk__in=ids).order_by("pk"):
+        for rang, structure in enumerate(structures):
+            if progression is not None:
+                progression(rang, len(structures), f"Résultat de {structure.raison_sociale}")
             if _enregistrer(acteur, charte, structure, dispositif, debut, fin, mesures.get(structure.pk, {})):
                 nombre += 1
     return nombre

@@ -36,6 +36,7 @@ def calculer_chartes(tache: TacheFond, progression: Progression, *, dispositif: 
         dispositif=objet,
         debut=datetime.date.fromisoformat(debut),
         fin=datetime.date.fromisoformat(fin),
+        progression=progression,
     )
     pluriel = "s" if nombre > 1 else ""
     return {

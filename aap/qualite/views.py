@@ -47,8 +47,7 @@ TRI = {
 }
 
 
-@role_required(*ROLES_AGENTS)
-def liste(request: HttpRequest) -> HttpResponse:
+def _contexte_liste(request: HttpRequest, calcul: CalculForm | None = None) -> dict:
     dispositifs = selectors.dispositifs_a_charte()
     filtres = FiltreChartesForm(request.GET or None, dispositifs=dispositifs)
     filtres.is_valid()
@@ -66,33 +65,28 @@ def liste(request: HttpRequest) -> HttpResponse:
     if f.get("au"):
         qs = qs.filter(periode_fin__lte=f["au"])
     qs = sort_queryset(request, qs, TRI, "-fin")
-    contexte = {
+    tous = selectors.resultats_pour(request.user)
+    return {
         "filtres": filtres,
         "page": paginate(request, qs),
-        "calcul": CalculForm(dispositifs=dispositifs) if request.user.est_dpid else None,
-        "nb_contradictoires": selectors.resultats_pour(request.user)
-        .filter(statut=StatutCharte.CONTRADICTOIRE)
-        .count(),
-        "nb_a_communiquer": selectors.resultats_pour(request.user).filter(statut=StatutCharte.CALCULEE).count(),
+        "calcul": calcul or (CalculForm(dispositifs=dispositifs) if request.user.est_dpid else None),
+        "nb_contradictoires": tous.filter(statut=StatutCharte.CONTRADICTOIRE).count(),
+        "nb_a_communiquer": tous.filter(statut=StatutCharte.CALCULEE).count(),
         "fil": fil_agent(),
     }
-    return render(request, "qualite/liste.html", contexte)
+
+
+@role_required(*ROLES_AGENTS)
+def liste(request: HttpRequest) -> HttpResponse:
+    return render(request, "qualite/liste.html", _contexte_liste(request))
 
 
 @require_POST
 @role_required(*DPID_ROLES)
 def calculer_tous(request: HttpRequest) -> HttpResponse:
-    dispositifs = selectors.dispositifs_a_charte()
-    form = CalculForm(request.POST, dispositifs=dispositifs)
+    form = CalculForm(request.POST, dispositifs=selectors.dispositifs_a_charte())
     if not form.is_valid():
-        filtres = FiltreChartesForm(dispositifs=dispositifs)
-        contexte = {
-            "filtres": filtres,
-            "page": paginate(request, selectors.resultats_pour(request.user).order_by("-periode_fin", "pk")),
-            "calcul": form,
-            "fil": fil_agent(),
-        }
-        return render(request, "qualite/liste.html", contexte, status=400)
+        return render(request, "qualite/liste.html", _contexte_liste(request, calcul=form), status=400)
     c = form.cleaned_data
     tache = taches.lancer_calcul(request.user, c["dispositif"], c["debut"], c["fin"])
     return redirect("core:tache", pk=tache.pk)
