@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 def test_pages_de_la_charte_accessibles(navigateur, gestionnaire, porteur):
     structure = porteur.adhesions.get().structure
-    convention_52(structure)
+    convention = convention_52(structure)
+    bilan = convention.operations.get().bilans.get(type="bilan_intermediaire")
     for jour in (3, 10, 25):
         orientation = OrientationFactory(
             structure=structure,
@@ -45,6 +46,9 @@ def test_pages_de_la_charte_accessibles(navigateur, gestionnaire, porteur):
         page.locator("#critere-reorientation").get_by_role("button").click()
         page.wait_for_url(f"**{reverse('qualite:detail', args=[resultat.pk])}#critere-reorientation")
         page_ok(page, "charte-detail-agent-note")
+        page.goto(reverse("bilans:detail", args=[bilan.pk]))
+        page_ok(page, "charte-bilan-agent")
+        assert page.get_by_text("Charte qualité de la période du 01/01/2026 au 31/12/2026").is_visible()
         page.goto(reverse("qualite:detail", args=[autre.pk]))
         page.get_by_role("button", name="Communiquer à la structure").click()
         assert page.get_by_text("Notez d'abord les critères").is_visible()
