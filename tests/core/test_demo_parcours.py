@@ -12,17 +12,22 @@ import pytest
 from django.utils import timezone
 from faker import Faker
 
+from aap.bilans import services as bilans
+from aap.bilans.models import Bilan, StatutBilan
 from aap.catalogue.models import SessionAppel
 from aap.core.demo.comptes import COMPTES, creer_comptes
+from aap.core.demo.conventions import contenu_bilan
 from aap.core.demo.generateur import _structure_demo
 from aap.core.demo.identifiants import siret_fictif
 from aap.core.demo.parcours import generer_parcours
+from aap.core.demo.parcours_chartes import charte_du_bilan_demo, generer_chartes
 from aap.core.models import Role, User
 from aap.parcours import choices as c
 from aap.parcours import models as m
+from aap.qualite.models import ResultatCharte, StatutCharte
 from aap.structures.models import Membre, RoleMembre
 from tests.conventions.factories import fabriquer_convention, inscription_approuvee
-from tests.factories import StructureFactory, territoire
+from tests.factories import MembreFactory, StructureFactory, UserFactory, territoire
 
 
 def _inscription(structure, code: str, places: int, dsp: int | None = None, fin=datetime.date(2027, 12, 31)):
@@ -48,6 +53,7 @@ def petite_demo(catalogue_2026):
         _inscription(autre, "5.1", 30, 100, fin=datetime.date(2026, 10, 9)),
         _inscription(autre, "5.3", 25),
     ]
+    MembreFactory(structure=autre, user=UserFactory(role=Role.PORTEUR), role=RoleMembre.REPRESENTANT_LEGAL)
     a_autre = fabriquer_convention(structure=autre, statut="signee", inscriptions=inscriptions)
     operations = [a_demo.operations.get(), *a_autre.operations.order_by("rang")]  # la 2e est terminée
     # Une convention seulement envoyée : pas de parcours.
@@ -203,3 +209,59 @@ def test_idempotent_par_operation(petite_demo):
     avant = m.Orientation.objects.count()
     bilan = _generer(6)
     assert bilan.operations == 0 and m.Orientation.objects.count() == avant
+
+
+def _deposer_bilan_intermediaire(operation) -> Bilan:
+    """Le bilan intermédiaire de l'opération, déposé par son représentant légal (comme la démonstration)."""
+    bilan = operation.bilans.get(type="bilan_intermediaire")
+    representant = Membre.objects.get(structure=operation.convention.structure, role=RoleMembre.REPRESENTANT_LEGAL)
+    rng, faker = random.Random(1), Faker("fr_FR")
+    bilans.deposer_bilan(bilan, representant.user, contenu_bilan(bilan, rng, faker, 0.9))
+    return bilan
+
+
+def test_chartes_de_la_demo_et_bilan_accepte_avec_le_score_definitif(petite_demo):
+    _comptes, demo, operations, _envoyee = petite_demo
+    bilan = _deposer_bilan_intermediaire(operations[1])
+    _generer(5)
+    compte = generer_chartes(random.Random(5))
+    resultats = ResultatCharte.objects.order_by("structure_id")
+    # Une charte par structure à opération signée sur un dispositif à charte (5.1 ; 5.3 n'en a pas).
+    assert {(r.structure_id, r.dispositif.code) for r in resultats} == {
+        (demo.pk, "5.1"),
+        (operations[1].convention.structure_id, "5.1"),
+    }
+    fin_du_mois_dernier = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+    du_porteur = resultats.get(structure=demo)
+    assert (du_porteur.periode_debut, du_porteur.periode_fin) == (datetime.date(2026, 1, 1), fin_du_mois_dernier)
+    assert du_porteur.statut == StatutCharte.CONTRADICTOIRE and du_porteur.reponse_avant >= timezone.localdate()
+    # Opération terminée : charte définitive sur toute l'opération ; elle donne le score du bilan déposé.
+    terminee = resultats.get(structure=operations[1].convention.structure)
+    assert (terminee.periode_fin, terminee.statut) == (datetime.date(2026, 10, 9), StatutCharte.DEFINITIVE)
+    assert terminee.communique_le < terminee.definitive_le
+    for resultat in resultats:
+        humains = [d["code"] for d in resultat.detail if d["nature"] in ("appreciation", "bonus")]
+        notes = resultat.notes.all()
+        assert sorted(n.critere for n in notes) == sorted(humains) and all(n.commentaire for n in notes)
+        assert 0 < resultat.score <= 100
+    bilan.refresh_from_db()
+    assert bilan.statut == StatutBilan.ACCEPTE and bilan.score_qualite == terminee.score
+    assert compte["bilans acceptés"] == 1 and compte[StatutCharte.DEFINITIVE] == 1
+    # Idempotent : une seconde passe ne refait rien.
+    assert generer_chartes(random.Random(6))[StatutCharte.CONTRADICTOIRE] == 1
+    assert ResultatCharte.objects.count() == 2
+
+
+def test_charte_du_bilan_pour_la_demonstration_des_bilans(petite_demo, instructeur):
+    _comptes, _demo, operations, _envoyee = petite_demo
+    bilan = _deposer_bilan_intermediaire(operations[1])
+    jour = timezone.localdate() - datetime.timedelta(days=8)
+    resultat = charte_du_bilan_demo(bilan, instructeur, random.Random(2), jour)
+    assert resultat.statut == StatutCharte.DEFINITIVE and timezone.localdate(resultat.definitive_le) == jour
+    assert m.Orientation.objects.filter(operation=operations[1]).exists()
+    assert not m.Orientation.objects.filter(operation=operations[0]).exists()  # seulement l'opération du bilan
+    bilans.accepter_bilan(bilan, instructeur)
+    bilan.refresh_from_db()
+    assert bilan.score_qualite == resultat.score
+    # Sans charte (5.3) : rien à faire.
+    assert charte_du_bilan_demo(operations[2].bilans.first(), instructeur, random.Random(2), jour) is None

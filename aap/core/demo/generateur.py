@@ -19,6 +19,7 @@ from aap.core.demo.comptes import creer_comptes
 from aap.core.demo.conventions import BilanConventions, generer_conventions_demo
 from aap.core.demo.demandes import creer_demande_demo
 from aap.core.demo.parcours import BilanParcours, generer_parcours
+from aap.core.demo.parcours_chartes import generer_chartes
 from aap.core.demo.pieces import deposer_pieces_demo
 from aap.core.demo.structures import creer_representants, creer_structures, rattacher_membre
 from aap.core.models import Role, Territoire
@@ -177,8 +178,9 @@ def generer(
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         bilan.cp = generer_cp(edition, comptes, representants, faker, rng)
         bilan.conventions = generer_conventions_demo(comptes, representants, faker, rng)
-    progression("Parcours des personnes accompagnées…")
-    bilan.parcours = generer_parcours(rng, faker, comptes=comptes, structure_demo=structure_demo)
+        progression("Parcours des personnes accompagnées et charte qualité…")
+        bilan.parcours = generer_parcours(rng, faker, comptes=comptes, structure_demo=structure_demo)
+        bilan.parcours.chartes = generer_chartes(rng, comptes=comptes)
     return bilan
 
 

@@ -4,8 +4,8 @@ aujourd'hui et leur parcours réaliste (`parcours_trajets`).
 
 - La file active d'aujourd'hui vaut 70 à 95 % des places de la convention (`Operation.engagements["places"]`),
   105 à 112 % pour deux structures (alerte « places dépassées »).
-- La qualité du suivi diffère d'une structure à l'autre : une bonne (≈ 0,9), une faible (≈ 0,35), les autres
-  entre 0,6 et 0,9 ; la charte qualité calculée s'en ressent.
+- La qualité du suivi diffère d'une structure à l'autre : une bonne (≈ 0,85), une faible (≈ 0,35), les
+  autres entre 0,55 et 0,8 ; la charte qualité calculée s'en ressent.
 - La phase d'accueil (DSP, parcours sans contrat) reçoit une part des DSP de la convention ; une partie des
   personnes en remobilisation y sont passées (décision du Département = leur orientation).
 - La structure du porteur de démonstration reçoit, en plus, les cas qui lèvent chaque alerte du référent.
@@ -227,16 +227,16 @@ def cas_d_alerte(ctx: Contexte, fabrique: Fabrique) -> int:
     return len(cas)
 
 
-def _qualite(operation: Operation, operations: list[Operation], structure_demo: Structure | None) -> float:
+def qualite_de(operation: Operation, operations: list[Operation], structure_demo: Structure | None) -> float:
     """Une bonne structure et une faible parmi les dispositifs à charte, le référent de démonstration moyen, les
-    autres entre 0,6 et 0,9 (tirage propre à l'opération : le même quel que soit l'ordre de génération)."""
+    autres entre 0,55 et 0,8 (tirage propre à l'opération : le même quel que soit l'ordre de génération)."""
     demo_pk = structure_demo.pk if structure_demo else None
     if operation.convention.structure_id == demo_pk:
         return 0.75
     chartees = [o.pk for o in operations if o.dispositif.fiche.charte and o.convention.structure_id != demo_pk]
     if operation.pk in chartees[:2]:
-        return (0.9, 0.35)[chartees.index(operation.pk)]
-    return round(random.Random(operation.pk).uniform(0.6, 0.9), 2)
+        return (0.85, 0.35)[chartees.index(operation.pk)]
+    return round(random.Random(operation.pk).uniform(0.55, 0.8), 2)
 
 
 def _ratio(
@@ -302,7 +302,7 @@ def generer_parcours(
         if operation.pk in deja or operation.pk not in choisies:
             continue
         ratio = _ratio(operation, toutes, structure_demo, aujourd_hui)
-        ctx = contexte(operation, comptes, _qualite(operation, toutes, structure_demo), lot, rng, aujourd_hui)
+        ctx = contexte(operation, comptes, qualite_de(operation, toutes, structure_demo), lot, rng, aujourd_hui)
         generer_operation(ctx, fabrique, ratio)
         if ctx.saisie_par is not None and operation.date_fin >= aujourd_hui:
             cas_d_alerte(ctx, fabrique)
