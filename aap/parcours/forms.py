@@ -176,8 +176,7 @@ class EntreesSortiesForm(forms.Form):
         label="Date du comité de pilotage",
         required=False,
         widget=DateInput(),
-        help_text="Sans période saisie, la liste couvre la période qui s'achève le jour de l'envoi à la MDS, "
-        "8 jours avant le comité.",
+        help_text="Sans dates : jusqu'à l'envoi, 8 jours avant.",
     )
     debut = forms.DateField(label="Du", required=False, widget=DateInput())
     fin = forms.DateField(label="Au", required=False, widget=DateInput())

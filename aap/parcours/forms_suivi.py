@@ -100,7 +100,10 @@ class ContratForm(SuiviForm):
 
 class ActionForm(forms.Form):
     libelle = forms.CharField(label="Action", max_length=255)
-    categorie = forms.ChoiceField(label="Catégorie", choices=c.CategorieAction.choices)
+    #: Valeur initiale : une ligne laissée vide (catégorie par défaut) reste « inchangée », donc ignorée.
+    categorie = forms.ChoiceField(
+        label="Catégorie", choices=c.CategorieAction.choices, initial=c.CategorieAction.SOCIALE
+    )
     date_debut = forms.DateField(label="Début", widget=DateInput())
     date_fin = forms.DateField(label="Fin", widget=DateInput())
     detail = forms.CharField(label="Détail", required=False, widget=forms.Textarea(attrs={"rows": 2}))

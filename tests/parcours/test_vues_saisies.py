@@ -124,6 +124,7 @@ def test_contrat_avec_ses_actions(client, referent, orientation):
     }
     actions = [("Atelier mobilité", "sociale"), ("Recherche de stage", "insertion_pro"), ("", "sociale")]
     for i, (libelle, categorie) in enumerate(actions):
+        donnees[f"actions-{i}-categorie"] = categorie
         if libelle:
             donnees |= {
                 f"actions-{i}-libelle": libelle,
@@ -162,9 +163,10 @@ def test_contrat_erreur_en_ligne(client, referent, orientation):
         "date_debut": "2026-03-20",
         "actions-TOTAL_FORMS": "3",
         "actions-INITIAL_FORMS": "0",
-    }
+    } | {f"actions-{i}-categorie": "sociale" for i in range(3)}  # comme un navigateur : la liste a une valeur
     reponse = client.post(adresse, sans_action)
-    assert reponse.status_code == 400 and "recap-erreurs" in reponse.text
+    assert reponse.status_code == 400 and "Action 1 : vérifiez les champs signalés." in reponse.text
+    assert "Action 2 : vérifiez" not in reponse.text  # les lignes laissées vides sont ignorées
     assert not orientation.contrats.exists()
 
 
