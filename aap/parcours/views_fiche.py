@@ -9,10 +9,12 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 
 from aap.catalogue.schema_parcours import RegleParcours
 from aap.core.models import Role, User
 from aap.parcours import choices as c
+from aap.parcours import rules
 from aap.parcours.forms import libelle_parcours
 from aap.parcours.models import ContratEngagement, Diagnostic, Orientation, Personne
 
@@ -107,8 +109,6 @@ def echeances(o: Orientation, regle: RegleParcours | None, jour: datetime.date) 
 
 
 def _jour(rdv) -> datetime.date:  # noqa: ANN001 - RendezVous
-    from django.utils import timezone
-
     return timezone.localdate(rdv.debut)
 
 
@@ -138,6 +138,42 @@ def actions_orientation(user: User, o: Orientation) -> list[tuple[str, str]]:
         actions.append(("Demander une réorientation", _url("reorientation", o.pk)))
     actions.append(("Enregistrer la sortie", _url("sortie", o.pk)))
     return actions
+
+
+def chronologie(o: Orientation, sortie) -> list[tuple[datetime.date, str]]:  # noqa: ANN001 - Sortie | None
+    """Les événements de l'orientation (déjà chargés) dans l'ordre des dates : le fil du parcours."""
+    evenements: list[tuple[datetime.date, str]] = [(o.date_orientation, "Orientation décidée par le Département")]
+    for r in o.rendez_vous.all():
+        evenements.append((timezone.localdate(r.debut), f"Rendez-vous ({r.get_mode_display().lower()}) : "
+                                                         f"{r.get_presence_display().lower()}"))  # fmt: skip
+    for d in o.diagnostics.all():
+        freins = ", ".join(f.get_frein_display().lower() for f in d.freins.all()) or "aucun frein"
+        evenements.append((d.date, f"{d.get_moment_display()} : {freins}"))
+    for k in o.contrats.all():
+        nb = len(k.actions.all())
+        evenements.append((k.date_signature, f"CE n° {k.rang} signé ({nb} action{'s' if nb > 1 else ''})"))
+        if k.revue_slai_le:
+            evenements.append((k.revue_slai_le, f"Revue SLAI du CE n° {k.rang}"))
+        if k.date_cloture:
+            evenements.append((k.date_cloture, f"CE n° {k.rang} {k.get_statut_display().lower()}"))
+    for d in o.suspensions.all():
+        evenements.append((d.date_demande, f"Demande de suspension : {d.get_statut_display().lower()}"))
+    for d in o.reorientations.all():
+        evenements.append((d.date_demande, f"Demande de réorientation ({d.get_sphere_demandee_display()}) : "
+                                            f"{d.get_statut_display().lower()}"))  # fmt: skip
+    if sortie is not None:
+        evenements.append((sortie.date_sortie, f"Sortie : {sortie.get_type_display()}"))
+    return sorted(evenements, key=lambda e: e[0])
+
+
+def noter_points_d_attention(o: Orientation) -> None:
+    """Pose sur chaque contrat encore signé (instances préchargées) `points_attention` : ses manques de qualité
+    (nombre d'actions, heures du SIA…) selon les règles de la fiche ; rien si le parcours n'y figure pas."""
+    for k in o.contrats.all():
+        try:
+            k.points_attention = rules.problemes_du_contrat(k) if k.statut == c.StatutContrat.SIGNE else []
+        except ValueError:
+            k.points_attention = []
 
 
 def fiche_personne(p: Personne, user: User, orientation_pk: Any, jour: datetime.date) -> dict[str, Any]:
@@ -182,6 +218,7 @@ def fiche_personne(p: Personne, user: User, orientation_pk: Any, jour: datetime.
         .get()
     )
     regle = regle_de(o)
+    noter_points_d_attention(o)
     contexte |= {
         "courante": o,
         "libelle_parcours": libelle_parcours(o.dispositif, o.parcours),
@@ -190,6 +227,7 @@ def fiche_personne(p: Personne, user: User, orientation_pk: Any, jour: datetime.
         "echeances": echeances(o, regle, jour),
         "actions": actions_orientation(user, o),
         "sortie": sortie_de(o),
+        "chronologie": chronologie(o, sortie_de(o)),
         "phase_dsp": getattr(o, "phase_dsp", None) if hasattr(o, "phase_dsp") else None,
         "decision_dsp": getattr(o, "issue_de_dsp", None) if hasattr(o, "issue_de_dsp") else None,
     }

@@ -156,6 +156,10 @@ def test_fiche_retards_et_suivi(client, orientation, referent):
     assert "en retard" not in page and "Atelier mobilité" in page and "CE n° 1" in page
     assert "Ce mois-ci : 1 rendez-vous honoré sur 2" in page
     assert "02/04/2026 à 09:00" in page
+    # Une seule action pour 3 demandées par la fiche : point d'attention, et la chronologie du parcours.
+    assert "Points d&#x27;attention" in page or "Points d'attention" in page
+    assert "la fiche en demande au moins 3" in page
+    assert "CE n° 1 signé (1 action)" in page and "Rendez-vous (physique) : honoré" in page
 
 
 def test_fiche_orientation_choisie_et_sortie(client, referent):
