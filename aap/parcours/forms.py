@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from aap.catalogue.models import Dispositif
-from aap.core.models import Territoire, User
+from aap.core.models import Role, Territoire, User
 from aap.parcours import choices as c
 from aap.parcours.models import Personne
 from aap.structures.models import Structure
@@ -144,7 +144,8 @@ class OrienterForm(ChoixParcoursMixin, forms.Form):
         self.user = user
         self.personne: Personne | None = None
         self.fields["structure"].queryset = Structure.objects.order_by("raison_sociale")
-        if user.territoire_id and not user.est_dpid:
+        if user.role == Role.SLAI:  # un agent SLAI n'enregistre que des personnes de son territoire
+            self.fields["territoire"].queryset = Territoire.objects.filter(pk=user.territoire_id)
             self.fields["territoire"].initial = user.territoire_id
         self._init_parcours()
         self.fields["dispositif"].widget.attrs.update(
