@@ -52,6 +52,7 @@ def petite_demo(catalogue_2026):
     inscriptions = [
         _inscription(autre, "5.1", 30, 100, fin=datetime.date(2026, 10, 9)),
         _inscription(autre, "5.3", 25),
+        _inscription(autre, "5.2", 40),
     ]
     MembreFactory(structure=autre, user=UserFactory(role=Role.PORTEUR), role=RoleMembre.REPRESENTANT_LEGAL)
     a_autre = fabriquer_convention(structure=autre, statut="signee", inscriptions=inscriptions)
@@ -99,8 +100,8 @@ def test_parcours_conformes_aux_fiches_et_dates(petite_demo):
     _comptes, demo, operations, envoyee = petite_demo
     bilan = _generer(5)
     aujourd_hui = timezone.localdate()
-    assert bilan.operations == 3 and bilan.personnes == m.Personne.objects.count() > 100
-    assert set(bilan.orientations) == {"5.1", "5.3"}
+    assert bilan.operations == 4 and bilan.personnes == m.Personne.objects.count() > 100
+    assert set(bilan.orientations) == {"5.1", "5.2", "5.3"}
     assert not m.Orientation.objects.filter(operation__convention=envoyee).exists()
 
     # Chaque orientation suit un parcours de la fiche de son dispositif, sur une opération signée.
@@ -146,6 +147,9 @@ def test_parcours_conformes_aux_fiches_et_dates(petite_demo):
     )
     familles = [s.famille for s in sorties_51]
     assert max(set(familles), key=familles.count) == c.FamilleSortie.SITUATION_FINANCIERE
+    # En 5.2, les sorties dynamiques (emploi durable, de transition, sorties positives) sont la majorité.
+    familles = [s.famille for s in m.Sortie.objects.filter(orientation__dispositif__code="5.2")]
+    assert sum(f in c.FAMILLES_DYNAMIQUES for f in familles) > len(familles) / 2
 
 
 def test_structure_du_referent_et_ses_alertes(petite_demo):
@@ -227,16 +231,18 @@ def test_chartes_de_la_demo_et_bilan_accepte_avec_le_score_definitif(petite_demo
     compte = generer_chartes(random.Random(5))
     resultats = ResultatCharte.objects.order_by("structure_id")
     # Une charte par structure à opération signée sur un dispositif à charte (5.1 ; 5.3 n'en a pas).
+    autre = operations[1].convention.structure_id
     assert {(r.structure_id, r.dispositif.code) for r in resultats} == {
         (demo.pk, "5.1"),
-        (operations[1].convention.structure_id, "5.1"),
+        (autre, "5.1"),
+        (autre, "5.2"),
     }
     fin_du_mois_dernier = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     du_porteur = resultats.get(structure=demo)
     assert (du_porteur.periode_debut, du_porteur.periode_fin) == (datetime.date(2026, 1, 1), fin_du_mois_dernier)
     assert du_porteur.statut == StatutCharte.CONTRADICTOIRE and du_porteur.reponse_avant >= timezone.localdate()
     # Opération terminée : charte définitive sur toute l'opération ; elle donne le score du bilan déposé.
-    terminee = resultats.get(structure=operations[1].convention.structure)
+    terminee = resultats.get(structure=autre, dispositif__code="5.1")
     assert (terminee.periode_fin, terminee.statut) == (datetime.date(2026, 10, 9), StatutCharte.DEFINITIVE)
     assert terminee.communique_le < terminee.definitive_le
     for resultat in resultats:
@@ -246,10 +252,14 @@ def test_chartes_de_la_demo_et_bilan_accepte_avec_le_score_definitif(petite_demo
         assert 0 < resultat.score <= 100
     bilan.refresh_from_db()
     assert bilan.statut == StatutBilan.ACCEPTE and bilan.score_qualite == terminee.score
-    assert compte["bilans acceptés"] == 1 and compte[StatutCharte.DEFINITIVE] == 1
+    # En cours (5.2) : définitif à tour de rôle, après la réponse de la structure et sa suite.
+    en_cours = resultats.get(structure=autre, dispositif__code="5.2")
+    assert en_cours.statut == StatutCharte.DEFINITIVE and en_cours.reponses.exists()
+    assert all(r.suite for r in en_cours.reponses.all())
+    assert compte["bilans acceptés"] == 1 and compte[StatutCharte.DEFINITIVE] == 2
     # Idempotent : une seconde passe ne refait rien.
     assert generer_chartes(random.Random(6))[StatutCharte.CONTRADICTOIRE] == 1
-    assert ResultatCharte.objects.count() == 2
+    assert ResultatCharte.objects.count() == 3
 
 
 def test_charte_du_bilan_pour_la_demonstration_des_bilans(petite_demo, instructeur):

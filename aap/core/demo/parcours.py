@@ -228,14 +228,16 @@ def cas_d_alerte(ctx: Contexte, fabrique: Fabrique) -> int:
 
 
 def qualite_de(operation: Operation, operations: list[Operation], structure_demo: Structure | None) -> float:
-    """Une bonne structure et une faible parmi les dispositifs à charte, le référent de démonstration moyen, les
-    autres entre 0,55 et 0,8 (tirage propre à l'opération : le même quel que soit l'ordre de génération)."""
+    """Parmi les dispositifs à charte, la première opération (dans l'ordre des identifiants) est suivie faiblement,
+    la deuxième bien (la démonstration des bilans montre un trop-perçu sur la première et un solde sur la
+    deuxième), le référent de démonstration moyennement, les autres entre 0,55 et 0,8 (tirage propre à
+    l'opération : le même quel que soit l'ordre de génération)."""
     demo_pk = structure_demo.pk if structure_demo else None
     if operation.convention.structure_id == demo_pk:
         return 0.75
     chartees = [o.pk for o in operations if o.dispositif.fiche.charte and o.convention.structure_id != demo_pk]
     if operation.pk in chartees[:2]:
-        return (0.85, 0.35)[chartees.index(operation.pk)]
+        return (0.35, 0.85)[chartees.index(operation.pk)]
     return round(random.Random(operation.pk).uniform(0.55, 0.8), 2)
 
 
