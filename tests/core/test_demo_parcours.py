@@ -121,6 +121,9 @@ def test_parcours_conformes_aux_fiches_et_dates(petite_demo):
         assert contrat.date_cloture is None or contrat.date_debut <= contrat.date_cloture <= aujourd_hui
         assert (contrat.statut == c.StatutContrat.SIGNE) == (contrat.date_cloture is None)
         assert contrat.revue_slai_le is None or contrat.revue_slai_le <= aujourd_hui
+        if contrat.rang > 1:  # un renouvellement suit la revue SLAI du contrat précédent
+            precedent = m.ContratEngagement.objects.get(orientation=contrat.orientation, rang=contrat.rang - 1)
+            assert precedent.revue_slai_le is not None and precedent.date_fin < contrat.date_debut
     for diag in m.Diagnostic.objects.select_related("orientation"):
         assert diag.orientation.date_orientation <= diag.date <= aujourd_hui
     for heures in m.HeuresActivite.objects.select_related("contrat"):
@@ -129,8 +132,10 @@ def test_parcours_conformes_aux_fiches_et_dates(petite_demo):
     for demande in [*m.DemandeSuspension.objects.select_related("orientation")]:
         assert demande.orientation.date_orientation <= demande.date_demande <= aujourd_hui
         assert demande.rendez_vous.presence == c.Presence.ABSENCE_INJUSTIFIEE
-    for demande in m.DemandeReorientation.objects.select_related("orientation"):
+    for demande in m.DemandeReorientation.objects.select_related("orientation__sortie"):
         assert demande.orientation.date_orientation <= demande.date_demande <= aujourd_hui and demande.argumentaire
+        if demande.statut == c.StatutDemande.ACCEPTEE:  # la décision fait la sortie « réorientation »
+            assert demande.orientation.sortie.date_sortie == demande.decidee_le >= demande.date_demande
     for sortie in m.Sortie.objects.select_related("orientation__operation"):
         assert sortie.orientation.date_orientation <= sortie.date_sortie <= aujourd_hui
         assert sortie.date_sortie <= sortie.orientation.operation.date_fin

@@ -88,11 +88,11 @@ def contrats(
         if terme is None and date_fin < fin:
             return
         if regle.renouvellement == "apres_revue_slai" and "sans_revue" not in plan.defauts:
-            if continue_apres and ctx.tirage(0.6 + 0.4 * ctx.q):
-                contrat.revue_slai_le = date_fin - JOUR * rng.randint(3, 20)
+            if continue_apres:  # pas de renouvellement sans la revue SLAI du contrat (règle de la fiche)
+                contrat.revue_slai_le = max(signature, date_fin - JOUR * rng.randint(3, 20))
             elif terme is None and (date_fin - ctx.aujourd_hui).days <= 30 and ctx.tirage(ctx.q):
                 contrat.revue_slai_le = max(signature, min(ctx.aujourd_hui, date_fin - JOUR * rng.randint(5, 25)))
-        if not continue_apres or regle.renouvellement != "apres_revue_slai":
+        if not continue_apres or regle.renouvellement != "apres_revue_slai" or contrat.revue_slai_le is None:
             return
         rang, signature = rang + 1, date_fin + JOUR
 
@@ -119,7 +119,7 @@ def reorientation(ctx: Contexte, orientation: m.Orientation, plan: Plan, depuis:
             sphere_demandee=sphere,
             argumentaire=ARGUMENTAIRES.get(sphere, ARGUMENTAIRE_PAR_DEFAUT),
             statut=c.StatutDemande.ACCEPTEE,
-            decidee_le=min(plan.date_sortie, demande + JOUR * rng.randint(5, 20)),
+            decidee_le=plan.date_sortie,  # la décision du Département fait la sortie « réorientation »
             decidee_par=ctx.slai,
         )
     )
