@@ -124,7 +124,7 @@ def empilees(
 ) -> SafeString:
     """Barres horizontales empilées (une par catégorie, un segment par série) ; chaque segment assez large porte
     sa valeur, le total est écrit au bout de la barre."""
-    marge, barre, ecart, haut = 220, 22, 10, 30 + 18 * ((len(series) + 3) // 4)
+    marge, barre, ecart, haut = 220, 22, 10, 30 + 18 * ((len(series) + 2) // 3)
     hauteur = haut + (barre + ecart) * max(len(categories), 1) + 10
     totaux = [
         None if any(s.valeurs[i] is None for s in series) else sum(s.valeurs[i] for s in series)
@@ -133,8 +133,8 @@ def empilees(
     maximum = max([t for t in totaux if t] or [1])
     utile = LARGEUR - marge - 70
     morceaux = [_entete(ident, titre, description, hauteur, len(series))]
-    for debut in range(0, len(series), 4):
-        morceaux.append(_legende_decalee(ident, series, debut, 4 + 18 * (debut // 4)))
+    for debut in range(0, len(series), 3):
+        morceaux.append(_legende_decalee(ident, series, debut, 4 + 18 * (debut // 3)))
     for i, categorie in enumerate(categories):
         y = haut + i * (barre + ecart)
         morceaux.append(
@@ -164,13 +164,13 @@ def empilees(
 
 def _legende_decalee(ident: str, series: Sequence[Serie], debut: int, y: int) -> str:
     morceaux, x = [], 0
-    for rang in range(debut, min(debut + 4, len(series))):
+    for rang in range(debut, min(debut + 3, len(series))):
         nom = series[rang].nom
         morceaux.append(
             f'<rect x="{x}" y="{y}" width="16" height="12" fill="{_remplissage(ident, rang)}" stroke="#222"/>'
             f'<text x="{x + 22}" y="{y + 10}" {POLICE} fill="#222">{escape(nom)}</text>'
         )
-        x += 190
+        x += 255
     return "".join(morceaux)
 
 
