@@ -103,17 +103,18 @@ def sia_conforme(ctx: Contexte) -> Comptes:
         if mise_a_jour == "mensuelle":
             debut = Greatest(F("date_debut"), Value(ctx.debut, output_field=DateField()), output_field=DateField())
             fin = Least(F("terme"), Value(ctx.fin, output_field=DateField()), output_field=DateField())
+            actifs = actifs.alias(premier=_indice_mois(debut), dernier=_indice_mois(fin))
+            saisi = _indice_mois("heures__saisie_le")
             a_jour = (
-                actifs.alias(
-                    premier=_indice_mois(debut), dernier=_indice_mois(fin), saisi=_indice_mois("heures__saisie_le")
-                )
+                actifs.alias(saisi=saisi)
                 .filter(saisi__gte=F("premier"), saisi__lte=F("dernier"))
                 .values("pk")
-                .annotate(mois_saisis=Count(_indice_mois("heures__saisie_le"), distinct=True))
+                .annotate(mois_saisis=Count(saisi, distinct=True))
                 .filter(mois_saisis=F("dernier") - F("premier") + 1)
                 .values("pk")
             )
-            atteint &= Q(pk__in=a_jour)
+            # Un contrat clos avant son début (donnée incohérente) n'a aucun mois exigé.
+            atteint &= Q(pk__in=a_jour) | Q(dernier__lt=F("premier"))
         parties.append(compter(actifs, CHEMIN, atteint))
     return additionner(*parties)
 
