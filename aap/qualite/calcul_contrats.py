@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, DateField, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import ExtractMonth, ExtractYear, Greatest, Least
 
 from aap.parcours import choices as c
@@ -159,27 +159,44 @@ def actions_departementales(ctx: Contexte) -> Comptes:
     return compter(_signes(ctx), CHEMIN, Q(pk__in=avec))
 
 
-def _freins_du_dernier(moment: str) -> Subquery:
-    """Nombre de freins du diagnostic le plus récent (date puis identifiant) du contrat pour `moment` ; NULL
-    sans diagnostic. Sous-requête corrélée (un « premier de chaque groupe ») bornée aux contrats terminés dans la
-    période, servie par l'index (contrat, moment)."""
-    return Subquery(
-        Diagnostic.objects.filter(contrat=OuterRef("pk"), moment=moment)
-        .annotate(nombre=Count("freins"))
-        .order_by("-date", "-pk")
-        .values("nombre")[:1]
+def _derniers_diagnostics(ctx: Contexte):
+    """Identifiants du diagnostic le plus récent (date, puis identifiant) de chaque (contrat, moment) de création
+    ou de clôture, pour les contrats du dispositif terminés dans la période : « aucun plus récent » est un
+    NOT EXISTS, que PostgreSQL exécute en anti-jointure par hachage sur (contrat, moment)."""
+    plus_recent = Diagnostic.objects.filter(contrat_id=OuterRef("contrat_id"), moment=OuterRef("moment")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        Diagnostic.objects.filter(
+            moment__in=(c.MomentDiagnostic.CREATION_CE, c.MomentDiagnostic.CLOTURE_CE),
+            contrat__orientation__dispositif=ctx.dispositif,
+            contrat__statut__in=TERMINES,
+            contrat__date_cloture__gte=ctx.debut,
+            contrat__date_cloture__lte=ctx.fin,
+        )
+        .filter(~Exists(plus_recent))
+        .values("pk")
     )
 
 
 def evolutions_positives(ctx: Contexte) -> Comptes:
     """Contrats terminés dans [D, F] ayant un diagnostic de création et de clôture ; atteint : le dernier de
-    clôture relève moins de freins que le dernier de création."""
-    population = (
+    clôture relève moins de freins que le dernier de création. Les deux derniers diagnostics de chaque contrat
+    et leurs freins sont comptés en une agrégation groupée par contrat."""
+    creation = Q(diagnostics__moment=c.MomentDiagnostic.CREATION_CE)
+    cloture = Q(diagnostics__moment=c.MomentDiagnostic.CLOTURE_CE)
+    par_contrat = (
         _termines(ctx)
-        .alias(
-            creation=_freins_du_dernier(c.MomentDiagnostic.CREATION_CE),
-            cloture=_freins_du_dernier(c.MomentDiagnostic.CLOTURE_CE),
+        .filter(diagnostics__in=_derniers_diagnostics(ctx))
+        .values("pk")
+        .annotate(
+            creations=Count("diagnostics", filter=creation, distinct=True),
+            clotures=Count("diagnostics", filter=cloture, distinct=True),
+            freins_creation=Count("diagnostics__freins", filter=creation),
+            freins_cloture=Count("diagnostics__freins", filter=cloture),
         )
-        .filter(creation__isnull=False, cloture__isnull=False)
+        .filter(creations__gte=1, clotures__gte=1)
     )
-    return compter(population, CHEMIN, Q(cloture__lt=F("creation")))
+    complets = par_contrat.values("pk")
+    mieux = par_contrat.filter(freins_cloture__lt=F("freins_creation")).values("pk")
+    return compter(_termines(ctx).filter(pk__in=complets), CHEMIN, Q(pk__in=mieux))
