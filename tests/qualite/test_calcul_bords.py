@@ -476,3 +476,13 @@ def test_sia_contrat_clos_avant_son_debut_aucun_mois_exige():
         date_cloture=J(2026, 3, 20), heures_hebdo_prevues=10,
     )  # fmt: skip
     assert compte("sia", o.structure) == (1, 1)  # d'avril à mars : aucun mois
+
+
+def test_contrat_clos_sans_date_de_cloture_court_jusqu_a_sa_fin_prevue():
+    o = orienter()
+    ContratFactory(
+        orientation=o, date_signature=J(2026, 3, 1), date_debut=J(2026, 3, 1), date_fin=J(2026, 4, 30),
+        statut=c.StatutContrat.CLOS, date_cloture=None,
+    )  # fmt: skip
+    assert compte("diagnostic", o.structure) == (0, 0)  # pas « terminé dans la période »
+    assert compte("rendez_vous_mensuels", o.structure) == (0, 2)  # mars et avril, jusqu'à la fin prévue
