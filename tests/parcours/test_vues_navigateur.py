@@ -65,8 +65,11 @@ def test_slai_oriente(navigateur, agent_slai, referent):  # noqa: F811
         page.goto(reverse("parcours:liste"))
         page_ok(page, "parcours-liste-slai")
         page.get_by_role("link", name="Orienter une personne").click()
+        assert page.locator("#id_parcours optgroup").count() > 1  # sans choix : tous les parcours, par dispositif
         page.get_by_label("Dispositif").select_option(label=page.locator("#id_dispositif option").nth(1).inner_text())
-        page.wait_for_timeout(300)
+        # htmx remplace la liste des parcours par ceux de la fiche du dispositif choisi (plus de groupes).
+        page.wait_for_function("document.querySelectorAll('#id_parcours optgroup').length === 0")
+        assert page.locator("#id_parcours option[value='accueil_dsp']").count() == 1
         page_ok(page, "parcours-orienter")
         page.get_by_role("button", name="Orienter").click()
         page.locator("#recap-erreurs").wait_for()
