@@ -206,8 +206,9 @@ def cas_d_alerte(ctx: Contexte, fabrique: Fabrique) -> int:
     if regle is None:
         return 0
     auj, duree = ctx.aujourd_hui, regle.duree_ce_mois
-    fin_prochaine = ajouter_mois(auj + JOUR * 9, -duree) + JOUR
-    fin_passee = ajouter_mois(auj - JOUR * 8, -duree) + JOUR
+    # Signatures des contrats qui finissent dans 9 jours et qui ont fini il y a 8 jours.
+    finit_bientot = ajouter_mois(auj + JOUR * 9, -duree) + JOUR
+    a_fini = ajouter_mois(auj - JOUR * 8, -duree) + JOUR
     cas = [
         (auj - JOUR * 22, {"sans_rdv"}, None),
         (auj - JOUR * 19, {"sans_rdv"}, None),
@@ -216,8 +217,8 @@ def cas_d_alerte(ctx: Contexte, fabrique: Fabrique) -> int:
         (auj - JOUR * 31, {"sans_ce"}, None),
         (auj - JOUR * 130, {"mois_creux"}, None),
         (auj - JOUR * 100, {"mois_creux"}, None),
-        (fin_prochaine - JOUR * 12, {"sans_revue"}, fin_prochaine),
-        (fin_passee - JOUR * 14, {"sans_revue"}, fin_passee),
+        (finit_bientot - JOUR * 12, {"sans_revue"}, finit_bientot),
+        (a_fini - JOUR * 14, {"sans_revue"}, a_fini),
         (auj - JOUR * 90, {"absence_sans_suspension"}, None),
         (auj - JOUR * 70, {"ce_pauvre"}, None),
     ]
