@@ -35,10 +35,11 @@ rdv AS (
     FROM rendezvous
 ),
 
--- Contrats avec leur terme : date de clôture s'ils sont clos ou rompus, sinon fin prévue.
+-- Contrats avec leur terme : date de clôture s'ils sont clos ou rompus et qu'elle est renseignée, sinon fin prévue.
 contrat AS (
     SELECT id, orientation_id, date_signature, date_debut, date_fin, statut, date_cloture, heures_hebdo_prevues,
-           CASE WHEN statut IN ('clos', 'rompu') THEN date_cloture ELSE date_fin END AS terme
+           CASE WHEN statut IN ('clos', 'rompu') AND date_cloture IS NOT NULL THEN date_cloture ELSE date_fin END
+               AS terme
     FROM contratengagement
 ),
 
@@ -166,8 +167,9 @@ m_sia AS (
                    WHERE hm.contrat_id = ce.id
                      AND hm.mois BETWEEN date_trunc('month', greatest(ce.date_debut, p.debut))
                                      AND date_trunc('month', least(ce.terme, p.fin))
-               ) = (year(least(ce.terme, p.fin)) * 12 + month(least(ce.terme, p.fin)))
-                   - (year(greatest(ce.date_debut, p.debut)) * 12 + month(greatest(ce.date_debut, p.debut))) + 1)
+               -- mois exigés ; aucun si le premier est après le dernier (contrat clos avant son début)
+               ) = greatest(0, (year(least(ce.terme, p.fin)) * 12 + month(least(ce.terme, p.fin)))
+                   - (year(greatest(ce.date_debut, p.debut)) * 12 + month(greatest(ce.date_debut, p.debut))) + 1))
            ) AS numerateur,
            count(*) AS denominateur
     FROM perimetre pe JOIN contrat ce ON ce.orientation_id = pe.orientation_id, p

@@ -67,7 +67,9 @@ def _dossier(o: Orientation) -> dict:
 
 
 def _terme(ce) -> datetime.date | None:  # noqa: ANN001
-    return ce.date_cloture if ce.statut in ("clos", "rompu") else ce.date_fin
+    if ce.statut in ("clos", "rompu") and ce.date_cloture is not None:
+        return ce.date_cloture
+    return ce.date_fin
 
 
 def _dans(jour, debut, fin) -> bool:  # noqa: ANN001
