@@ -18,19 +18,14 @@ Un résultat définitif n'est plus jamais recalculé ni modifié.
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
-from aap.bilans.emails import membres_actifs
 from aap.catalogue.models import Dispositif
 from aap.catalogue.schema_charte import Charte
 from aap.conventions.models import Operation
@@ -38,14 +33,11 @@ from aap.core import audit
 from aap.core.models import User
 from aap.core.permissions import exiger_dpid
 from aap.core.workflow import Transition, Workflow
-from aap.qualite import selectors
+from aap.qualite import emails, selectors
 from aap.qualite.models import NoteCritere, ReponseStructure, ResultatCharte, StatutCharte
 from aap.structures.droits import peut_ecrire
-from aap.structures.emails import url_absolue
 from aap.structures.models import Structure
 
-
-logger = logging.getLogger(__name__)
 
 CENTIEME = Decimal("0.01")
 
@@ -109,19 +101,10 @@ def _mesures_du_detail(charte: Charte, detail: list[dict]) -> dict[str, Any]:
         code = ligne.get("code")
         if code not in calculs:
             continue
-        numerateur = _decimal(ligne.get("numerateur")) or Decimal(0)
-        denominateur = int(_decimal(ligne.get("denominateur")) or 0)
+        numerateur = selectors.en_decimal(ligne.get("numerateur")) or Decimal(0)
+        denominateur = int(selectors.en_decimal(ligne.get("denominateur")) or 0)
         mesures[code] = Mesure.de(calculs[code], numerateur, denominateur)
     return mesures
-
-
-def _decimal(valeur: Any) -> Decimal | None:
-    if valeur in (None, ""):
-        return None
-    try:
-        return Decimal(str(valeur))
-    except InvalidOperation:
-        return None
 
 
 def _enregistrer(
@@ -305,7 +288,7 @@ def communiquer(*, acteur: User, resultat: ResultatCharte, at: datetime.datetime
             score=resultat.score,
             reponse_avant=resultat.reponse_avant,
         )
-    _courriel(resultat, "communique")
+    emails.prevenir_structure(resultat, "communique")
     return resultat
 
 
@@ -415,28 +398,5 @@ def rendre_definitif(*, acteur: User, resultat: ResultatCharte, at: datetime.dat
             details = {"score_bilan": bilan.score_qualite, "score_charte": resultat.score, "bilan": bilan.pk}
             audit.log(acteur, "charte.bilan_deja_accepte", resultat, at=at, **details)
             audit.log(acteur, "bilan.charte_definitive_apres_acceptation", bilan, at=at, **details)
-    _courriel(resultat, "definitif")
+    emails.prevenir_structure(resultat, "definitif")
     return resultat
-
-
-# --- Courriels -------------------------------------------------------------------------------------------------
-
-
-def _courriel(resultat: ResultatCharte, gabarit: str) -> None:
-    """Aux membres actifs de la structure, après validation de la transaction ; un échec d'envoi n'annule rien."""
-
-    def envoi() -> None:
-        destinataires = membres_actifs(resultat.structure)
-        if not destinataires:
-            return
-        contexte = {"resultat": resultat, "lien": url_absolue(reverse("qualite:detail", args=[resultat.pk]))}
-        try:
-            sujet = render_to_string(f"qualite/emails/{gabarit}_sujet.txt", contexte).strip()
-            corps = render_to_string(f"qualite/emails/{gabarit}.txt", contexte)
-            EmailMessage(f"AAP Inclusion — {sujet}", corps, to=destinataires).send()
-        except (
-            Exception
-        ):  # le changement d'état est enregistré : un courriel perdu ne doit pas le faire paraître échoué
-            logger.exception("Courriel « %s » de la charte %s non envoyé", gabarit, resultat.pk)
-
-    transaction.on_commit(envoi)
