@@ -243,9 +243,12 @@ class DecisionDspForm(NouvelleOrientationMixin, SuiviForm):
 
 
 def choix_sorties() -> list:
-    """Types de sortie groupés par famille (<optgroup>), dans l'ordre des familles."""
+    """Types de sortie groupés par famille (<optgroup>), dans l'ordre des familles ; sans la réorientation, qui
+    ne vient que d'une décision du Département sur une demande (`decider_reorientation`)."""
     groupes = []
     for famille, libelle in c.FamilleSortie.choices:
+        if famille == c.FamilleSortie.REORIENTATION:
+            continue
         types = [(t, lib) for t, lib in c.TypeSortie.choices if c.FAMILLE_DE_SORTIE[t] == famille]
         groupes.append((libelle, types))
     return [("", "— Choisir le type de sortie —"), *groupes]

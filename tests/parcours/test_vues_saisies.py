@@ -348,3 +348,12 @@ def test_orienter_fragment_htmx_des_parcours(client, agent_slai):
     fragment = client.get(reverse("parcours:orienter"), {"dispositif": dispositif.pk}, **HTMX)
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert 'value="accueil_dsp"' in fragment.text and "<optgroup" not in fragment.text
+
+
+def test_le_formulaire_de_sortie_ne_propose_pas_la_reorientation():
+    """La sortie « réorientation » ne vient que d'une décision du Département sur une demande de réorientation."""
+    from aap.parcours.forms_suivi import SortieForm
+
+    valeurs = {v for _groupe, types in SortieForm().fields["type"].choices[1:] for v, _l in types}
+    assert "reorientation" not in valeurs and "aah" in valeurs
+    assert not SortieForm({"date_sortie": "2026-11-20", "type": "reorientation"}).is_valid()
