@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import time_machine
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
@@ -36,6 +37,8 @@ from aap.core.templatetags.aap_ui import euros, nombre
 from aap.demandes.choix import StatutDemande
 from aap.instruction.models import ModeleConvention
 from aap.instruction.propositions import proposer
+from aap.qualite import services as charte
+from aap.qualite.selectors import periode_charte
 from aap.versements import exports
 from aap.versements import services as versements
 from aap.versements.models import Echeance, OrdreReversement, StatutEcheance, StatutVersement, Versement
@@ -43,6 +46,7 @@ from tests.commission.factories import EluFactory, SeanceCPFactory
 from tests.demandes.factories import DemandeFactory
 from tests.factories import MembreFactory, StructureFactory
 from tests.navigateur import page_ok
+from tests.qualite.charte_outils import noter_tout, points_pour
 
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -293,12 +297,28 @@ def _porteur_depose_intermediaire(page: Page, bilan: Bilan) -> None:
     page_ok(page, "issue4-21-bilan-intermediaire-depose")
 
 
+def _charte_definitive(bilan: Bilan, score: str, agent) -> None:  # noqa: ANN001
+    """La charte qualité de la période du bilan, rendue définitive avec `score` % : aucun parcours n'est suivi
+    dans ce test, les critères calculés sont sans objet et les notes d'appréciation font le score (issue 5)."""
+    operation = bilan.operation
+    debut, fin = periode_charte(bilan)
+    resultat = charte.calculer(
+        acteur=agent, structure=operation.convention.structure, dispositif=operation.dispositif, debut=debut, fin=fin
+    )
+    resultat = noter_tout(agent, resultat, points_pour(operation.dispositif, Decimal(score)))
+    maintenant = timezone.now()
+    resultat = charte.communiquer(acteur=agent, resultat=resultat, at=maintenant - datetime.timedelta(days=30))
+    resultat = charte.rendre_definitif(acteur=agent, resultat=resultat, at=maintenant)
+    assert resultat.score == Decimal(score)
+
+
 def _accepter(page: Page, bilan: Bilan, score: str, capture: str) -> None:
     page.goto(f"/conventions/{bilan.operation.convention_id}/")
     page.get_by_role("link", name=f"Examiner le {bilan.libelle.lower()}").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(bilan.libelle)
+    # Le score n'est plus saisi : c'est celui de la charte qualité définitive de la période (issue 5).
+    expect(page.locator("main")).to_contain_text(f"Score de la charte qualité retenu : {score}")
     page_ok(page, f"{capture}-examen")
-    page.get_by_label("Score de la charte qualité (%)").fill(score)
     page.get_by_role("button", name="Accepter le bilan").click()
     expect(page.get_by_role("status").first).to_contain_text(f"{bilan.libelle} accepté")
     page_ok(page, f"{capture}-accepte")
@@ -410,6 +430,7 @@ def test_de_la_cp_au_reversement(navigateur, catalogue_2026, gestionnaire, instr
 
     with time_machine.travel(BILAN_INTERMEDIAIRE, tick=True):
         navigateur(lambda page: _porteur_depose_intermediaire(page, intermediaire), porteur)
+        _charte_definitive(intermediaire, "75", gestionnaire)
         navigateur(lambda page: _accepter(page, intermediaire, "75", "issue4-22-bilan-intermediaire"), instructeur)
         navigateur(lambda page: _valider_acompte(page, convention), gestionnaire)
         # Les finances transmettent et paient l'acompte (même chemin que l'avance, déjà parcouru dans Chromium).
@@ -427,6 +448,7 @@ def test_de_la_cp_au_reversement(navigateur, catalogue_2026, gestionnaire, instr
 
     with time_machine.travel(BILAN_FINAL, tick=True):
         navigateur(lambda page: _porteur_depose_final(page, final), porteur)
+        _charte_definitive(final, "50", gestionnaire)
         navigateur(lambda page: _accepter(page, final, "50", "issue4-29-bilan-final"), gestionnaire)
         navigateur(lambda page: _constater_reversement(page, convention), gestionnaire)
         navigateur(lambda page: _porteur_voit_reversement(page, convention), porteur)
