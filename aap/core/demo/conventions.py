@@ -201,7 +201,8 @@ def _bilans_phase1(
             )
         if rang == 0:
             payer_proposes([bi.operation.convention], gestionnaire, finances, aujourd_hui - _j(10))
-    # Terminées : BI accepté, acompte payé ; puis bilan final accepté : trop-perçu réclamé (atteinte de 60 %),
+    # Terminées : BI accepté, acompte payé ; puis bilan final accepté : trop-perçu réclamé (atteinte de 30 % :
+    # quel que soit le score de la charte, le droit final passe sous le versé),
     # solde payé puis contrôle de service fait partiel avec reversement, ou solde proposé (atteinte complète).
     for rang, operation in enumerate(terminees[:3]):
         bi = operation.bilans.filter(type="bilan_intermediaire").first()
@@ -212,7 +213,7 @@ def _bilans_phase1(
         bf = operation.bilans.filter(type="bilan_final").first()
         if bf is None:
             continue
-        _deposer(bf, representants, rng, faker, (0.6, 1.0, 1.0)[rang], aujourd_hui - _j(15))
+        _deposer(bf, representants, rng, faker, (0.3, 1.0, 1.0)[rang], aujourd_hui - _j(15))
         _accepter(bf, instructeur, rng, aujourd_hui - _j(8), score=(55, 92, 90)[rang])
         if rang == 1:
             payer_proposes([operation.convention], gestionnaire, finances, aujourd_hui - _j(7))
@@ -226,6 +227,13 @@ def _deposer(bilan: Bilan, representants, rng, faker, atteinte: float, jour: dat
 
 
 def _accepter(bilan: Bilan, agent: User, rng: random.Random, jour: datetime.date, score: int | None = None) -> None:
+    """Accepte le bilan le `jour` donné. Un dispositif à charte qualité (5.1, 5.2) prend le score de la charte
+    définitive de la période, calculée sur les parcours générés ; les autres gardent un score saisi."""
+    from aap.core.demo.parcours_chartes import charte_du_bilan_demo
+
+    if charte_du_bilan_demo(bilan, agent, rng, jour) is not None:
+        bilans.accepter_bilan(bilan, agent, at=_a(jour))
+        return
     score_qualite = Decimal(score if score is not None else rng.randint(70, 95))
     bilans.accepter_bilan(bilan, agent, score_qualite=score_qualite, at=_a(jour))
 
