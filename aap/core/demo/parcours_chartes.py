@@ -182,7 +182,8 @@ def generer_chartes(
     rng: random.Random, *, comptes: dict[Role, User] | None = None, aujourd_hui: datetime.date | None = None
 ) -> Counter:
     """Les chartes de la démonstration (idempotent : un résultat existant n'est pas refait) ; renvoie le nombre
-    de résultats par statut et, sous la clé « bilans acceptés », les bilans acceptés avec le score de la charte."""
+    de résultats par statut et, sous la clé « bilans acceptés », les bilans acceptés avec le score de la charte
+    (ici ou, plus tôt, par la démonstration des conventions)."""
     aujourd_hui = aujourd_hui or timezone.localdate()
     comptes = comptes or comptes_demo()
     gestionnaire = comptes[Role.GESTIONNAIRE]
@@ -206,7 +207,9 @@ def generer_chartes(
             etat, rang = ETATS[rang % len(ETATS)], rang + 1
         mener(resultat, etat, qualite_de(operation, toutes, structure_demo), gestionnaire, rng, aujourd_hui)
     compte = Counter(ResultatCharte.objects.values_list("statut", flat=True))
-    compte["bilans acceptés"] = accepter_bilans(comptes[Role.INSTRUCTEUR])
+    accepter_bilans(comptes[Role.INSTRUCTEUR])
+    acceptes = Bilan.objects.filter(statut=StatutBilan.ACCEPTE).select_related("operation")
+    compte["bilans acceptés"] = sum(1 for b in acceptes if selectors.charte_applicable(b.operation))
     return compte
 
 
