@@ -128,8 +128,14 @@ def actions_orientation(user: User, o: Orientation) -> list[tuple[str, str]]:
             ("Signer un contrat d'engagement", reverse("parcours:contrat", args=[o.pk])),
             ("Enregistrer un justificatif", _url("justificatif", o.pk)),
         ]
-        if o.parcours == "accueil_dsp" and not hasattr(o, "phase_dsp"):
-            actions.append(("Transmettre la DSP et la préconisation", _url("dsp", o.pk)))
+        phase = getattr(o, "phase_dsp", None)
+        if o.parcours == rules.PARCOURS_DSP and (phase is None or phase.statut == c.StatutPreconisation.EN_ATTENTE):
+            libelle = (
+                "Transmettre la DSP et la préconisation"
+                if phase is None or not phase.date_dsp
+                else ("Modifier la DSP et la préconisation")
+            )
+            actions.append((libelle, _url("dsp", o.pk)))
         actions += [
             ("Demander une suspension", _url("suspension", o.pk)),
             ("Demander une réorientation", _url("reorientation", o.pk)),

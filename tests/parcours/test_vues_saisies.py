@@ -357,3 +357,19 @@ def test_le_formulaire_de_sortie_ne_propose_pas_la_reorientation():
     valeurs = {v for _groupe, types in SortieForm().fields["type"].choices[1:] for v, _l in types}
     assert "reorientation" not in valeurs and "aah" in valeurs
     assert not SortieForm({"date_sortie": "2026-11-20", "type": "reorientation"}).is_valid()
+
+
+def test_la_dsp_reste_a_transmettre_tant_que_le_departement_n_a_pas_decide(client, referent):
+    """Une phase d'accueil créée sans DSP (import, démonstration) propose encore de transmettre la DSP."""
+    from aap.parcours.models import PhaseDsp
+    from tests.parcours.factories import OrientationFactory
+    from tests.parcours.test_vues import structure_de
+
+    accueil = OrientationFactory(structure=structure_de(referent), parcours="accueil_dsp")
+    PhaseDsp.objects.create(orientation=accueil)
+    client.force_login(referent)
+    page = client.get(reverse("parcours:personne", args=[accueil.personne_id])).content.decode()
+    assert "Transmettre la DSP et la préconisation" in page
+    PhaseDsp.objects.filter(orientation=accueil).update(statut="decidee")
+    page = client.get(reverse("parcours:personne", args=[accueil.personne_id])).content.decode()
+    assert "la préconisation" not in page
