@@ -18,6 +18,7 @@ from aap.bilans.models import DocumentAnnuel
 from aap.bilans.rules import regles_documents
 from aap.bilans.selectors import EtatDocuments, etat_documents, structures_en_retard
 from aap.core import audit
+from aap.core.dates import MOIS
 from aap.core.models import AGENT_ROLES, DPID_ROLES, Role, Territoire
 from aap.core.pagination import paginate, sort_queryset
 from aap.core.permissions import role_required
@@ -61,12 +62,6 @@ def _contexte(request: HttpRequest, structure: Structure, erreurs: dict | None =
         "mois_cloture": MOIS[structure.mois_cloture_exercice - 1],
         "fil": _fil(request, structure),
     }
-
-
-MOIS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 
 
 def _regle(etat: EtatDocuments) -> str:

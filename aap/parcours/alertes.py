@@ -32,6 +32,7 @@ from django.utils import timezone
 from aap.catalogue.models import Dispositif
 from aap.catalogue.schema_parcours import RegleParcours
 from aap.conventions.models import Operation, StatutConvention
+from aap.core.dates import mois_annee
 from aap.core.models import User
 from aap.parcours import choices as c
 from aap.parcours import models as m
@@ -270,7 +271,7 @@ def alertes(user: User, le: datetime.date | None = None) -> list[Alerte]:
                 o,
                 dernier,
                 f"{o.personne} : {contrat.honores} rendez-vous honoré(s) dont {contrat.physiques} physique(s) "
-                f"en {_mois(premier)} ; la fiche en demande {exigence}.",
+                f"en {mois_annee(premier)} ; la fiche en demande {exigence}.",
             )
         )
     for contrat in ce_sans_revue(user, le, regles).select_related(*(f"orientation__{x}" for x in liees)):
@@ -320,26 +321,6 @@ def compter_alertes(user: User, le: datetime.date | None = None) -> int:
 
 def _alerte(code: str, gravite: str, o: m.Orientation, echeance: datetime.date, detail: str) -> Alerte:
     return Alerte(code, LIBELLES[code], gravite, o, o.structure, o.dispositif, echeance, detail)
-
-
-MOIS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
-
-def _mois(jour: datetime.date) -> str:
-    return f"{MOIS[jour.month - 1]} {jour.year}"
 
 
 def _nombre(valeur: Decimal) -> str:

@@ -20,6 +20,7 @@ from django.db.models import Count
 
 from aap.catalogue.models import Dispositif
 from aap.conventions.models import Operation
+from aap.core.dates import date_longue
 from aap.core.models import Role, Territoire, User
 from aap.core.templatetags.aap_ui import format_decimal
 from aap.parcours import choices as c
@@ -244,25 +245,6 @@ def appliquer_secret(obs: Observatoire, user: User) -> Observatoire:
 
 
 # --- Phrase du bilan (délibérations, rapport de la CP) ---------------------------------------------------------
-
-MOIS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def date_longue(jour: datetime.date) -> str:
-    return f"{'1er' if jour.day == 1 else jour.day} {MOIS_FR[jour.month - 1]} {jour.year}"
 
 
 def _compte(n: int, singulier: str, pluriel: str) -> str:

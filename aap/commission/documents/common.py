@@ -10,25 +10,12 @@ from typing import Any
 
 import yaml
 
+from aap.core.dates import MOIS, date_longue  # noqa: F401 - réexporté pour les documents de la CP
 from aap.core.templatetags.aap_ui import NBSP, format_decimal
 
 
 TEXTES = Path(__file__).resolve().parent.parent / "data" / "textes.yaml"
 CENTIME = Decimal("0.01")
-MOIS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 @cache
@@ -61,12 +48,6 @@ def nombre(valeur: Decimal | int | None) -> str:
         return format_decimal(valeur, 0)
     texte = format_decimal(valeur, 2)
     return texte.rstrip("0").rstrip(",") if "," in texte else texte
-
-
-def date_longue(jour: datetime.date) -> str:
-    """« 1er janvier 2026 », « 31 décembre 2027 »."""
-    quantieme = "1er" if jour.day == 1 else str(jour.day)
-    return f"{quantieme} {MOIS[jour.month - 1]} {jour.year}"
 
 
 def date_capitales(jour: datetime.date) -> str:
