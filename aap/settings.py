@@ -135,7 +135,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = env("MEDIA_ROOT")
 UPLOAD_MAX_BYTES: int = env("UPLOAD_MAX_BYTES")
+#: Données personnelles des parcours : anonymisées ce nombre de mois après la dernière sortie (purger_parcours).
 AAP_PARCOURS_CONSERVATION_MOIS: int = env.int("AAP_PARCOURS_CONSERVATION_MOIS", default=36)
+#: Observatoire : en dessous de ce nombre de personnes, un groupe n'est pas détaillé hors DPID (secret statistique).
+AAP_OBSERVATOIRE_SEUIL_SECRET: int = env.int("AAP_OBSERVATOIRE_SEUIL_SECRET", default=5)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 vars().update(env.email_url("EMAIL_URL"))

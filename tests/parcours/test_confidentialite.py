@@ -161,3 +161,25 @@ def test_commande_purger_parcours(dossier):
     assert "0 personne(s) anonymisée(s)" in sortie.getvalue()
     assert m.Personne.objects.get().nom == "ANONYME"
     assert AuditLog.objects.filter(action="parcours.purger").count() == 1
+
+
+def test_la_purge_quotidienne_supprime_les_fichiers_d_import_abandonnes(settings):
+    """Les CSV d'import des parcours (données personnelles) ne restent pas plus de 30 jours."""
+    import os
+    from pathlib import Path
+
+    from aap.parcours.imports.taches import DOSSIER
+
+    dossier = Path(settings.MEDIA_ROOT) / DOSSIER
+    dossier.mkdir(parents=True, exist_ok=True)
+    ancien, recent = dossier / "ancien.csv", dossier / "recent.csv"
+    for fichier in (ancien, recent):
+        fichier.write_text("reference;nom\n")
+    depose = datetime.datetime.now(tz=datetime.UTC)
+    il_y_a_40_jours = (depose - datetime.timedelta(days=40)).timestamp()
+    os.utime(ancien, (il_y_a_40_jours, il_y_a_40_jours))
+    sortie = StringIO()
+    call_command("purger_parcours", "--date", depose.date().isoformat(), stdout=sortie)
+    assert "1 fichier(s) d'import des parcours supprimé(s)" in sortie.getvalue()
+    assert not ancien.exists()
+    assert recent.exists()

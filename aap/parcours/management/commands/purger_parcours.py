@@ -1,5 +1,6 @@
 """`manage.py purger_parcours [--date AAAA-MM-JJ] [--dry-run]` : anonymisation des personnes dont le délai de
-conservation après la sortie est dépassé (`AAP_PARCOURS_CONSERVATION_MOIS`, 36 mois par défaut)."""
+conservation après la sortie est dépassé (`AAP_PARCOURS_CONSERVATION_MOIS`, 36 mois par défaut), et suppression des
+fichiers CSV d'import des parcours déposés depuis plus de 30 jours (ils contiennent des données personnelles)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from aap.parcours.confidentialite import anonymiser_personnes, limite_conservation
+from aap.parcours.imports.taches import purger_fichiers
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise les personnes accompagnées dont toutes les orientations sont sorties depuis plus que le délai "
         "de conservation (AAP_PARCOURS_CONSERVATION_MOIS) : identité effacée, justificatifs supprimés, événements "
-        "des parcours conservés pour la charte et l'observatoire. À lancer chaque jour. Idempotente : une "
+        "des parcours conservés pour la charte et l'observatoire ; supprime aussi les fichiers d'import des parcours "
+        "déposés depuis plus de 30 jours. À lancer chaque jour. Idempotente : une "
         "personne n'est anonymisée qu'une fois. --dry-run compte sans rien modifier."
     )
 
@@ -46,4 +49,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"{nombre} personne(s) anonymisée(s) (sorties avant le {limite:%d/%m/%Y}, délai de {delai} mois)."
                 )
+            )
+            fichiers = purger_fichiers(timezone.make_aware(datetime.datetime.combine(jour, datetime.time(12))))
+            self.stdout.write(
+                f"{len(fichiers)} fichier(s) d'import des parcours supprimé(s) (déposés il y a 30 jours)."
             )
