@@ -347,13 +347,10 @@ class HeuresActivite(models.Model):
         return f"{self.heures} h la semaine du {self.semaine:%d/%m/%Y}"
 
 
-class DemandeSuspension(models.Model):
-    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="suspensions")
-    rendez_vous = models.OneToOneField(
-        RendezVous, null=True, blank=True, on_delete=models.SET_NULL, related_name="demande_suspension"
-    )
+class DemandeAuDepartement(models.Model):
+    """Ce qu'ont en commun les demandes du référent que le Département (SLAI) décide : date, statut, décision."""
+
     date_demande = models.DateField("demandée le")
-    motif = models.CharField("motif", max_length=255)
     statut = models.CharField(
         "statut", max_length=12, choices=c.StatutDemande.choices, default=c.StatutDemande.TRANSMISE
     )
@@ -367,6 +364,17 @@ class DemandeSuspension(models.Model):
 
     class Meta:
         ordering = ["orientation", "date_demande", "pk"]
+        abstract = True
+
+
+class DemandeSuspension(DemandeAuDepartement):
+    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="suspensions")
+    rendez_vous = models.OneToOneField(
+        RendezVous, null=True, blank=True, on_delete=models.SET_NULL, related_name="demande_suspension"
+    )
+    motif = models.CharField("motif", max_length=255)
+
+    class Meta(DemandeAuDepartement.Meta):
         verbose_name = "demande de suspension"
         verbose_name_plural = "demandes de suspension"
 
@@ -374,24 +382,12 @@ class DemandeSuspension(models.Model):
         return f"Demande de suspension du {self.date_demande:%d/%m/%Y}"
 
 
-class DemandeReorientation(models.Model):
+class DemandeReorientation(DemandeAuDepartement):
     orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="reorientations")
-    date_demande = models.DateField("demandée le")
     sphere_demandee = models.CharField("orientation demandée", max_length=40, choices=c.Sphere.choices)
     argumentaire = models.TextField("argumentaire")
-    statut = models.CharField(
-        "statut", max_length=12, choices=c.StatutDemande.choices, default=c.StatutDemande.TRANSMISE
-    )
-    decidee_le = models.DateField("décidée le", null=True, blank=True)
-    decidee_par = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reference_externe = models.CharField("référence dans l'outil d'origine", max_length=60, blank=True)
 
-    objects = EvenementQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["orientation", "date_demande", "pk"]
+    class Meta(DemandeAuDepartement.Meta):
         verbose_name = "demande de réorientation"
         verbose_name_plural = "demandes de réorientation"
 
